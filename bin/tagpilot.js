@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Entry point for both a clone and an installed package (docs/decisions/0001-esm-and-tsx.md):
+// an installed package ships compiled JavaScript in dist/; a clone runs the TypeScript sources
+// through tsx, so `./bin/tagpilot` and `npx tagpilot` work right after `npm ci`, with no build.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'src', 'cli', 'main.ts');
+let entry;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = source;
+} else {
+  entry = join(root, 'dist', 'cli', 'main.js');
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,14 @@
+/**
+ * Every `tagpilot` command, one file each. A command adds itself to the program and returns its
+ * exit code from its action.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { parseImageCommand } from './parse-image.js';
+import { selectCommand } from './select.js';
+
+export interface CommandModule {
+  register(program: Command, context: CliContext, setExit: (code: number) => void): void;
+}
+
+export const COMMANDS: readonly CommandModule[] = [selectCommand, parseImageCommand];

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** One Git repository that tagpilot automates. A list from the start, even with one entry. */
+export const repositorySchema = z
+  .object({
+    /** `https://...`, `ssh://...`, `git@host:org/repo.git`, or a local path. */
+    url: z.string().min(1),
+    branch: z.string().min(1).default('main'),
+    /** Directories (relative to the repository root) holding manifests; default: all of it. */
+    paths: z.array(z.string().min(1)).default(['.']),
+    /** Namespace for manifests that name none. */
+    defaultNamespace: z.string().min(1).default('default'),
+  })
+  .strict();
+
+export const repositoriesSchema = z.array(repositorySchema).default([]);

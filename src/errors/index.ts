@@ -1,0 +1,1 @@
+export { TagpilotError, describeError } from './tagpilot-error.js';
