@@ -59,3 +59,16 @@ export type RegistryCredentials =
 export interface CredentialProvider {
   credentialsFor(host: string): Promise<RegistryCredentials | undefined>;
 }
+
+/**
+ * A bulk source of push times and digests for a whole repository in one or a few requests
+ * (ECR DescribeImages, Docker Hub's tags API). Preferred over per-tag manifest/config fetches.
+ */
+export interface BulkMetadataSource {
+  /** True when this source can answer for images on `host` (canonical registry host). */
+  handles(host: string): boolean;
+  /** Known metadata by tag; tags it does not know are simply absent. */
+  metadata(
+    image: ImageRef,
+  ): Promise<ReadonlyMap<string, { readonly digest?: string; readonly pushed?: number }>>;
+}

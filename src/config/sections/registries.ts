@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretFile } from './common.js';
+import { registryProvidersSchema } from './registry-providers.js';
 
 export const registrySettingsSchema = z
   .object({
@@ -16,5 +17,7 @@ export const registriesSchema = z
     dockerConfigFile: secretFile.optional(),
     /** Per-host settings, keyed by `host[:port]`. */
     hosts: z.record(z.string(), registrySettingsSchema).default({}),
+    /** Cloud providers: ECR, GCR/Artifact Registry, ACR, Docker Hub's API. */
+    providers: registryProvidersSchema.default(registryProvidersSchema.parse({})),
   })
   .strict();
