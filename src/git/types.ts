@@ -69,3 +69,37 @@ export class PushRefused extends TagpilotError {
     super('GIT_PUSH_REFUSED', message);
   }
 }
+
+/**
+ * Signs a commit: receives the commit object's text without the `gpgsig` header and returns the
+ * armored signature (OpenPGP or SSH `sshsig`) to store there, as `git commit -S` does.
+ */
+export interface CommitSigner {
+  readonly format: 'openpgp' | 'ssh';
+  sign(payload: string): Promise<string>;
+}
+
+/**
+ * The HTTP client shape isomorphic-git expects (its `http` plugin). HTTPS uses isomorphic-git's
+ * own node client; SSH is an adapter presenting `git-upload-pack`/`git-receive-pack` over ssh2 as
+ * the smart-HTTP protocol.
+ */
+export interface GitHttpRequest {
+  readonly url: string;
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: AsyncIterableIterator<Uint8Array> | Uint8Array[] | undefined;
+}
+
+export interface GitHttpResponse {
+  readonly url: string;
+  readonly method?: string;
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly headers: Record<string, string>;
+  readonly body: AsyncIterableIterator<Uint8Array> | Uint8Array[];
+}
+
+export interface GitHttpClient {
+  request(request: GitHttpRequest): Promise<GitHttpResponse>;
+}

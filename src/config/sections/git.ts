@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretFile } from './common.js';
+import { gitSigningSchema } from './git-signing.js';
 
 export const gitSchema = z
   .object({
@@ -17,5 +18,7 @@ export const gitSchema = z
     /** SSH: private key file (OpenSSH format) and its known_hosts file. */
     sshKeyFile: secretFile.optional(),
     sshKnownHostsFile: z.string().min(1).optional(),
+    /** Commit signing; off unless configured. */
+    signing: gitSigningSchema.optional(),
   })
   .strict();
