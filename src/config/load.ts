@@ -246,8 +246,8 @@ function describeIssues(
 }
 
 function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const xdg = nonEmpty(env.XDG_CACHE_HOME);
-  return join(xdg ?? join(homedir(), '.cache'), 'tagpilot');
+  const base = nonEmpty(env.XDG_CACHE_HOME) ?? join(nonEmpty(env.HOME) ?? homedir(), '.cache');
+  return join(base, 'tagpilot');
 }
 
 function deepFreeze<T>(value: T): T {
