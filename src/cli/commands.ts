@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { configCommand } from './config.js';
 import { parseImageCommand } from './parse-image.js';
 import { selectCommand } from './select.js';
 
@@ -11,4 +12,4 @@ export interface CommandModule {
   register(program: Command, context: CliContext, setExit: (code: number) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [selectCommand, parseImageCommand];
+export const COMMANDS: readonly CommandModule[] = [selectCommand, parseImageCommand, configCommand];

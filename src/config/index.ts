@@ -1,5 +1,6 @@
 export {
   loadConfig,
+  listSettings,
   CONFIG_FILE_NAME,
   type ConfigOverride,
   type LoadOptions,

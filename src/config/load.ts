@@ -150,15 +150,27 @@ function nodeAt(root: unknown, path: readonly PropertyKey[]): Node | undefined {
   return node;
 }
 
-/** Every `TAGPILOT_*` variable mapped to a config path; an unknown one is an error, not a no-op. */
-function environmentOverrides(
-  env: Readonly<Record<string, string | undefined>>,
-): [readonly string[], unknown, string][] {
+function settableLeaves(): Map<string, Leaf> {
   const leaves = new Map<string, Leaf>();
   for (const section of SECTIONS) {
     for (const leaf of listLeaves(configSchema.shape[section], [section]))
       leaves.set(envName(leaf.path), leaf);
   }
+  return leaves;
+}
+
+/** Every setting an environment variable can set, for `tagpilot config --env` and the docs. */
+export function listSettings(): { variable: string; key: string; type: string }[] {
+  return [...settableLeaves()]
+    .map(([variable, leaf]) => ({ variable, key: leaf.path.join('.'), type: leaf.kind }))
+    .sort((a, b) => a.variable.localeCompare(b.variable));
+}
+
+/** Every `TAGPILOT_*` variable mapped to a config path; an unknown one is an error, not a no-op. */
+function environmentOverrides(
+  env: Readonly<Record<string, string | undefined>>,
+): [readonly string[], unknown, string][] {
+  const leaves = settableLeaves();
   const result: [readonly string[], unknown, string][] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('TAGPILOT_') || name === 'TAGPILOT_CONFIG' || value === undefined)
