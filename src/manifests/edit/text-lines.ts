@@ -1,0 +1,41 @@
+/** Line arithmetic on the decoded text, aware of CRLF files. */
+
+/** Offset of the first character of the line holding `offset`. */
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset just after the line break ending the line holding `offset`, or the text's length. */
+export function nextLineStart(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+/** The file's line break: CRLF when the line at `offset` (or else the file) uses it. */
+export function lineBreakAt(text: string, offset: number): string {
+  const newline = text.indexOf('\n', offset);
+  if (newline > 0) return text[newline - 1] === '\r' ? '\r\n' : '\n';
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * Where and what to insert so that `lines` become new lines right after the line holding
+ * `offset` (a file without a final newline keeps having none).
+ */
+export function linesAfter(
+  text: string,
+  offset: number,
+  lines: readonly string[],
+): { at: number; text: string } {
+  const eol = lineBreakAt(text, offset);
+  const at = nextLineStart(text, offset);
+  const endsWithBreak = at > 0 && text[at - 1] === '\n';
+  return endsWithBreak
+    ? { at, text: lines.map((line) => line + eol).join('') }
+    : { at, text: lines.map((line) => eol + line).join('') };
+}
+
+/** The column of `offset` within its line, in characters. */
+export function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
