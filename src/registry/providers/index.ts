@@ -1,0 +1,84 @@
+/**
+ * Public API of the cloud providers and bulk metadata sources. Credential providers are
+ * composed by `createCredentialChain` (credentials/index.ts); bulk sources by `createBulkSources`.
+ */
+import type { SecretRedactor } from '../../telemetry/index.js';
+import type { ProviderLogger } from '../credentials/logger.js';
+import type { BulkMetadataSource, CredentialProvider } from '../types.js';
+import type { CredentialSettings } from '../credentials/index.js';
+import { createDockerHubBulkSource } from './dockerhub.js';
+import { createEcrBulkSource, defaultEcrClientFactory, type EcrClientFactory } from './ecr.js';
+import { fetchHttp, type ProviderHttp } from './http.js';
+
+export { parseEcrHost, type EcrRegistry } from './ecr-host.js';
+export {
+  createEcrCredentials,
+  createEcrBulkSource,
+  defaultEcrClientFactory,
+  DESCRIBE_IMAGES_PAGE,
+  type EcrClientFactory,
+} from './ecr.js';
+export {
+  createGcpCredentials,
+  googleTokenSource,
+  isGoogleRegistryHost,
+  type GoogleTokenSource,
+} from './gcp.js';
+export { createAcrCredentials, defaultAzureCredential, acrScopeFor, ACR_USERNAME } from './acr.js';
+export { createDockerHubBulkSource, DOCKER_HUB_API_ORIGIN } from './dockerhub.js';
+export {
+  fetchHttp,
+  type ProviderHttp,
+  type ProviderRequest,
+  type ProviderResponse,
+} from './http.js';
+export type { CloudCredentialProvider } from './types.js';
+
+export interface BulkSourceDeps {
+  readonly redactor: SecretRedactor;
+  readonly logger: ProviderLogger;
+  /** The credential chain; Docker Hub's API may use the `docker.io` login (see dockerhub.ts). */
+  readonly credentials?: CredentialProvider;
+  /** Extra hosts the `docker.io` credentials may go to (the user's configured host pairs). */
+  readonly allowCredentialsTo?: (apiHost: string) => boolean;
+  readonly now?: () => number;
+  readonly http?: ProviderHttp;
+  readonly ecrClientFor?: EcrClientFactory;
+}
+
+/** Bulk metadata sources in preference order; empty when `bulkMetadata` is off. */
+export function createBulkSources(
+  settings: CredentialSettings,
+  deps: BulkSourceDeps,
+): BulkMetadataSource[] {
+  const providers = settings.providers;
+  if (!providers.bulkMetadata) return [];
+  const now = deps.now ?? Date.now;
+  const out: BulkMetadataSource[] = [];
+  if (providers.ecr.enabled && providers.ecr.bulkMetadata) {
+    let factory = deps.ecrClientFor;
+    out.push(
+      createEcrBulkSource(providers.ecr, {
+        clientFor: (registry) => (factory ??= defaultEcrClientFactory(providers.ecr))(registry),
+        redactor: deps.redactor,
+        now,
+      }),
+    );
+  }
+  if (providers.dockerHub.bulkMetadata) {
+    out.push(
+      createDockerHubBulkSource(providers.dockerHub, {
+        http: deps.http ?? fetchHttp(),
+        redactor: deps.redactor,
+        logger: deps.logger,
+        now,
+        timeoutMs: providers.requestTimeout,
+        ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+        ...(deps.allowCredentialsTo === undefined
+          ? {}
+          : { allowCredentialsTo: deps.allowCredentialsTo }),
+      }),
+    );
+  }
+  return out;
+}
