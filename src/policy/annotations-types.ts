@@ -18,7 +18,13 @@ export interface ContainerPolicy {
 
 /** Everything tagpilot reads from one workload's annotations. */
 export interface WorkloadPolicy {
+  /**
+   * True when tagpilot updates this workload: `automated` is exactly "true" and the workload is
+   * neither locked nor ignored.
+   */
   readonly automated: boolean;
+  /** What the `automated` annotation alone said (before locks and ignore), for `explain`. */
+  readonly automatedAnnotation: boolean;
   /** The key that decided `automated`, e.g. `fluxcd.io/automated`. */
   readonly automatedKey: string | undefined;
   readonly locked: boolean;

@@ -1,55 +1,48 @@
 /**
- * Update policies and tag selection: pure and synchronous. CONTRACT STUB: the signatures below
- * are what the rest of tagpilot codes against; the implementation lands with the foundation issue.
+ * Update policies and tag selection: pure and synchronous (grammar and rules: docs/policies.md).
  */
-import { PolicyError } from './errors.js';
-import type { ContainerPolicy, WorkloadPolicy } from './annotations-types.js';
-import type { Candidate, Decision, Policy, Semantics, SelectOptions } from './types.js';
+import { compilePolicy } from './compiled.js';
+import { rankBy } from './select.js';
+import type { Policy } from './types.js';
 
 export type * from './types.js';
 export type * from './annotations-types.js';
 export { PolicyError } from './errors.js';
+export { parsePolicy, defaultPolicy } from './parse.js';
+export { select } from './select.js';
+export { describeRule } from './describe.js';
+export { policyFromAnnotations, policyForContainer } from './annotations.js';
 
-/** Parses a policy expression such as `semver:~1.4`, `glob:prod-*` or `regex:^v\d+$`. */
-export function parsePolicy(
-  expression: string,
-  semantics: Semantics = 'tagpilot',
-  annotation?: string,
-): Policy {
-  throw new PolicyError(annotation, expression, `not implemented yet (${semantics})`);
+/** True when the policy accepts this tag (the filter step, before ordering). */
+export function accepts(policy: Policy, tag: string): boolean {
+  return compilePolicy(policy).accepts(tag);
 }
 
-/** Reads every tagpilot / Flux v1 annotation of one workload (the only place that does). */
-export function policyFromAnnotations(
-  _annotations: Readonly<Record<string, string>>,
-): WorkloadPolicy {
-  throw new Error('not implemented yet');
+/** True when the policy orders by image build time, so candidates need `pushed`/`created`. */
+export function needsBuildTime(policy: Policy): boolean {
+  return policy.order.by === 'build-time';
 }
 
 /**
- * The policy for one container of a workload: its own annotation, or the default when the
- * workload is automated without one; undefined when the container is not automated.
+ * Compares two tags under the policy's order: positive when `a` ranks above `b`, negative when
+ * below, 0 only for the same tag. Tags without a sort key (not a version, no known build time)
+ * rank below every tag with one. Ties break as in `select` (docs/policies.md), with `current`
+ * winning when given. Build times come from `times` (ms since the epoch, 0 = unknown).
  */
-export function policyForContainer(
-  _workload: WorkloadPolicy,
-  _container: string,
-): ContainerPolicy | PolicyError | undefined {
-  throw new Error('not implemented yet');
-}
-
-/** True when the policy accepts this tag (the filter step, before ordering). */
-export function accepts(_policy: Policy, _tag: string): boolean {
-  throw new Error('not implemented yet');
-}
-
-/** Chooses a tag: keep, update (with the winner), or an error value, always with a reason. */
-export function select(
-  _policy: Policy,
-  _current: string | undefined,
-  _candidates: readonly Candidate[],
-  _options: SelectOptions = {},
-): Decision {
-  throw new Error('not implemented yet');
+export function compareTags(
+  policy: Policy,
+  a: string,
+  b: string,
+  options: { current?: string; times?: ReadonlyMap<string, number> } = {},
+): number {
+  const compiled = compilePolicy(policy);
+  const keyA = compiled.key(a, options.times?.get(a));
+  const keyB = compiled.key(b, options.times?.get(b));
+  if (keyA === undefined || keyB === undefined) {
+    if (keyA !== keyB) return keyA === undefined ? -1 : 1;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  return rankBy(compiled.direction, options.current)({ tag: a, key: keyA }, { tag: b, key: keyB });
 }
 
 export type { WorkloadId } from './workload-id.js';

@@ -1,6 +1,6 @@
 /**
- * The policy contract shared by manifests/, registry/ and automation/. CONTRACT STUB: types and
- * signatures are fixed here; the implementation lands with the foundation issue.
+ * The policy contract shared by manifests/, registry/ and automation/ (grammar and rules:
+ * docs/policies.md).
  */
 
 /** Which rules parsed an expression: tagpilot's strict ones or Flux v1's lenient ones. */
@@ -54,6 +54,8 @@ export interface Reason {
   readonly matched: number;
   readonly winner?: string | undefined;
   readonly runnerUp?: string | undefined;
+  /** True when a rollback hold (`SelectOptions.above`) decided the outcome. */
+  readonly held?: boolean | undefined;
   /** One human sentence summing it up. */
   readonly text: string;
 }
