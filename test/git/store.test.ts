@@ -164,7 +164,7 @@ describe('GitStore over git http-backend', () => {
         ].join('\n'),
       );
       assert.equal(
-        (await gitCli(['diff', '--name-only', `${oids[0]!}`, commit], bare)).trim(),
+        (await gitCli(['diff', '--name-only', oids[0]!, commit], bare)).trim(),
         'apps/a/deploy.yaml',
       );
     } finally {
