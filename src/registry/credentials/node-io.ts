@@ -26,21 +26,34 @@ export async function isExecutable(file: string): Promise<boolean> {
 /** Spawns `file` with an argument array (no shell), writes `stdin`, kills it after `timeoutMs`. */
 export const runProgram: RunProgram = (file, args, stdin, timeoutMs) =>
   new Promise<HelperOutcome>((resolve, reject) => {
-    const child = spawn(file, [...args], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    // Own process group, so a timeout kills the helper's children too: a shell script's `sleep`
+    // would otherwise keep the pipes open and the 'close' event away.
+    const child = spawn(file, [...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      detached: true,
+    });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is already gone
+      }
+    };
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
     let timedOut = false;
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_OUTPUT_BYTES) child.kill('SIGKILL');
+      if (size > MAX_OUTPUT_BYTES) killGroup();
       else into.push(chunk);
     };
     child.stdout.on('data', collect(out));
     child.stderr.on('data', collect(err));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup();
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
