@@ -114,7 +114,7 @@ describe('push outcomes over git http-backend', () => {
       assert.equal(won.length, 1);
       assert.equal(lost.length, 1);
       assert.ok((lost[0] as PromiseRejectedResult).reason instanceof PushRaced);
-      const loser = results[0]?.status === 'rejected' ? one : two;
+      const loser = results[0].status === 'rejected' ? one : two;
       const [file, content] =
         loser === one
           ? ['apps/a/deploy.yaml', 'image: a:2\n']
