@@ -1,0 +1,4 @@
+export { discover, discoverFile, type DiscoveryOptions } from './discover.js';
+export { DiscoveryCache } from './cache.js';
+export { decodeUtf8 } from './extract.js';
+export { isKustomizationFile } from './kustomize.js';
