@@ -70,6 +70,8 @@ export function createDockerHubBulkSource(
     const found = await deps.credentials?.credentialsFor(DOCKER_HUB);
     // Identity tokens belong to the registry's token realm, not to the Hub API.
     if (found?.kind !== 'basic') return undefined;
+    // Registered here too: the credentials may come from a provider that did not register them.
+    deps.redactor.add(found.password);
     const response = await send('POST', `${base}/v2/auth/token`, undefined, {
       identifier: found.username,
       secret: found.password,
