@@ -85,6 +85,8 @@ export interface CycleSummary {
   readonly slots: number;
   readonly automated: number;
   readonly updated: number;
+  /** Updates planned but not written (dry run, suspended, push failed). */
+  readonly pending: number;
   readonly kept: number;
   readonly locked: number;
   readonly held: number;

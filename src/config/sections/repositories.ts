@@ -10,6 +10,11 @@ export const repositorySchema = z
     paths: z.array(z.string().min(1)).default(['.']),
     /** Namespace for manifests that name none. */
     defaultNamespace: z.string().min(1).default('default'),
+    /**
+     * Push tagpilot's commits to this branch instead of `branch` (for review through pull
+     * requests): it is always `branch`'s head plus tagpilot's one commit.
+     */
+    pushBranch: z.string().min(1).optional(),
   })
   .strict();
 
