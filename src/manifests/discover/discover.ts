@@ -99,7 +99,8 @@ export function discover(
         const key = `${root}\u0000${object.key}`;
         definitions.set(key, [...(definitions.get(key) ?? []), { file: path, line: object.line }]);
       }
-    for (const fact of facts.slots) {
+    // Files come in path order; within a file, slots in source order.
+    for (const fact of [...facts.slots].sort((a, b) => a.line - b.line)) {
       const slot = toSlot(fact, path, root, isPatch);
       if (slot === undefined) continue;
       pending.push({
@@ -125,8 +126,6 @@ export function discover(
   }
   for (const { slot, object } of pending)
     if (object === undefined || !duplicated.has(object)) slots.push(slot);
-  // Files are already in path order; within a file, source order.
-  slots.sort((a, b) => (a.file === b.file ? a.line - b.line : 0));
 
   return { slots, notes, parsed, considered: considered.length, cacheHits, screenedOut };
 }
