@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { configCommand } from './config.js';
+import { editImageCommand } from './edit-image.js';
 import { parseImageCommand } from './parse-image.js';
 import { selectCommand } from './select.js';
 
@@ -12,4 +13,9 @@ export interface CommandModule {
   register(program: Command, context: CliContext, setExit: (code: number) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [selectCommand, parseImageCommand, configCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  selectCommand,
+  parseImageCommand,
+  configCommand,
+  editImageCommand,
+];
