@@ -1,0 +1,159 @@
+/**
+ * The bottom of the pipeline: one axios instance, no automatic redirects (see redirect.ts), a
+ * timeout and a body-size limit on every request, per-host CA bundles and proxy agents built
+ * from settings handed in (never from process.env). Counts every request it sends, by host.
+ */
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import {
+  RegistryProtocolError,
+  RegistryRedirectError,
+  RegistryUnavailableError,
+  type RegistryErrorContext,
+} from '../errors.js';
+import { proxyFor, type ProxySettings } from './no-proxy.js';
+import { followRedirect, MAX_REDIRECTS, REDIRECT_STATUSES } from './redirect.js';
+import type { HttpRequest, HttpResponse, HttpSend } from './types.js';
+
+export interface TransportOptions {
+  /** Whole-request deadline in ms. */
+  readonly timeoutMs: number;
+  /** Default body limit in bytes. */
+  readonly maxBytes: number;
+  readonly proxy?: ProxySettings;
+  /** Extra CA certificates (PEM) by `host[:port]`. */
+  readonly caByHost?: Readonly<Record<string, string>>;
+  readonly userAgent?: string;
+  /** Called once per request actually sent (redirect hops included). */
+  readonly onRequest?: (url: URL, method: string) => void;
+}
+
+export const DEFAULT_USER_AGENT = 'tagpilot/0.1 (+https://github.com/tagpilot)';
+
+export function createTransport(options: TransportOptions): HttpSend {
+  const instance: AxiosInstance = axios.create({
+    maxRedirects: 0,
+    validateStatus: () => true,
+    responseType: 'arraybuffer',
+    // axios would read HTTP(S)_PROXY itself; proxies are chosen here from passed-in settings.
+    proxy: false,
+    decompress: true,
+    transitional: { clarifyTimeoutError: true },
+  });
+  const agents = new Map<string, http.Agent>();
+
+  const agentFor = (url: URL): { httpAgent?: http.Agent; httpsAgent?: http.Agent } => {
+    const proxy = proxyFor(url, options.proxy ?? {});
+    const ca = options.caByHost?.[url.host];
+    const key = `${url.protocol}|${url.host}|${proxy ?? ''}`;
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      // Setting `ca` replaces Node's trust store, so the bundle is added to the public roots.
+      const tls = ca === undefined ? {} : { ca: [...rootCertificates, ca] };
+      if (proxy !== undefined) agent = new HttpsProxyAgent(proxy, { keepAlive: true, ...tls });
+      else if (url.protocol === 'https:') agent = new https.Agent({ keepAlive: true, ...tls });
+      else agent = new http.Agent({ keepAlive: true });
+      agents.set(key, agent);
+    }
+    return url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent };
+  };
+
+  const once = async (
+    request: HttpRequest,
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<HttpResponse> => {
+    const maxBytes = request.maxBytes ?? options.maxBytes;
+    options.onRequest?.(url, method);
+    try {
+      const response = await instance.request<ArrayBuffer>({
+        method,
+        url: url.href,
+        headers: { 'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT, ...headers },
+        data: body,
+        timeout: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        maxContentLength: maxBytes,
+        maxBodyLength: maxBytes,
+        ...agentFor(url),
+      });
+      const raw = response.data as ArrayBuffer | Buffer | undefined;
+      const bytes =
+        raw === undefined ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+      return {
+        status: response.status,
+        header: (name) => {
+          const value: unknown = response.headers[name.toLowerCase()];
+          if (typeof value === 'string') return value;
+          if (typeof value === 'number') return String(value);
+          return Array.isArray(value) ? value.map(String).join(', ') : undefined;
+        },
+        body: bytes,
+        url,
+      };
+    } catch (error: unknown) {
+      throw transportError(request.context, url, error, maxBytes);
+    }
+  };
+
+  return async (request) => {
+    let url = request.url;
+    let method: string = request.method;
+    let headers: Record<string, string> = { ...request.headers };
+    let body = request.body;
+    for (let hop = 0; ; hop += 1) {
+      const response = await once(request, url, method, headers, body);
+      if (!REDIRECT_STATUSES.has(response.status)) return response;
+      if (hop >= MAX_REDIRECTS)
+        throw new RegistryRedirectError(
+          request.context,
+          `more than ${MAX_REDIRECTS} redirects, last to ${url.host}`,
+        );
+      const next = followRedirect(
+        url,
+        response.status,
+        response.header('location'),
+        method as 'GET',
+        headers,
+        body,
+      );
+      if (!next.ok) throw new RegistryRedirectError(request.context, next.reason);
+      ({ url, method, headers, body } = next);
+    }
+  };
+}
+
+/** Maps an axios failure (no HTTP status) to a typed error; the URL's query is never printed. */
+function transportError(
+  context: RegistryErrorContext,
+  url: URL,
+  error: unknown,
+  maxBytes: number,
+): Error {
+  const where = `${url.protocol}//${url.host}${url.pathname}`;
+  if (error instanceof AxiosError) {
+    if (error.message.includes('maxContentLength'))
+      return new RegistryProtocolError(
+        context,
+        `response from ${where} is larger than ${maxBytes} bytes`,
+      );
+    const code = error.code ?? 'ERR_UNKNOWN';
+    const reason =
+      code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ERR_CANCELED'
+        ? 'timed out'
+        : code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : code === 'ECONNRESET'
+            ? 'connection reset'
+            : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+              ? 'host name not found'
+              : `network error ${code}`;
+    return new RegistryUnavailableError(context, `${reason} talking to ${where}`);
+  }
+  return new RegistryUnavailableError(context, `request to ${where} failed`);
+}

@@ -1,0 +1,137 @@
+/**
+ * Tag listing (distribution-spec "Listing Tags"; notes/registries.md §1.2). Asks `n=1000`,
+ * follows `Link: <...>; rel="next"` exactly as given (relative or absolute, opaque cursors),
+ * never stops because a page is short, never sorts, refuses a `next` on another origin, and
+ * retries the first page with a smaller `n` on a 400 (ECR and distribution 3.1 cap `n` at 1000
+ * and answer 400 above it). The result is the complete list or a thrown error.
+ * A single-page list keeps its ETag / Last-Modified, so an unchanged repository costs one
+ * conditional request (304) when the registry supports it.
+ */
+import {
+  RegistryProtocolError,
+  RegistryRequestError,
+  type RegistryErrorContext,
+} from './errors.js';
+import { nextLink } from './http/link.js';
+import type { Endpoint } from './endpoints.js';
+import { pullScope, v2Url } from './endpoints.js';
+import type { TagListEntry } from './cache/registry-cache.js';
+import type { RegistryCaller } from './request.js';
+import { TagsListSchema } from './schema.js';
+
+/** Page sizes tried in turn when a registry refuses the larger one. */
+export const PAGE_SIZES = [1000, 100, 50] as const;
+/** A registry that keeps sending `next` past this is looping. */
+export const MAX_PAGES = 10_000;
+const MAX_PAGE_BYTES = 32 * 1024 * 1024;
+
+export interface TagListResult {
+  readonly tags: readonly string[];
+  /** True when a 304 confirmed the cached list. */
+  readonly notModified: boolean;
+  /** What to cache (validators only for single-page lists). */
+  readonly entry: TagListEntry;
+}
+
+export async function fetchTagList(
+  requester: RegistryCaller,
+  endpoint: Endpoint,
+  repository: string,
+  context: RegistryErrorContext,
+  cached: TagListEntry | undefined,
+  now: number,
+): Promise<TagListResult> {
+  let pageSizeIndex = 0;
+  const firstUrl = (): URL => {
+    const url = v2Url(endpoint.endpoint, repository, 'tags/list');
+    url.searchParams.set('n', String(PAGE_SIZES[pageSizeIndex]));
+    return url;
+  };
+  let url = firstUrl();
+  const seen = new Set<string>();
+  const tags: string[] = [];
+  const unique = new Set<string>();
+  let validators: { etag?: string; lastModified?: string } = {};
+  for (let page = 0; ; page += 1) {
+    if (page >= MAX_PAGES || seen.has(url.href))
+      throw new RegistryProtocolError(
+        context,
+        `tag list pagination does not end (page ${page + 1}, repeated or endless "next" links)`,
+      );
+    seen.add(url.href);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (page === 0 && cached !== undefined) {
+      if (cached.etag !== undefined) headers['If-None-Match'] = cached.etag;
+      if (cached.lastModified !== undefined) headers['If-Modified-Since'] = cached.lastModified;
+    }
+    let response;
+    try {
+      response = await requester.call({
+        method: 'GET',
+        url,
+        headers,
+        scope: pullScope(repository),
+        target: endpoint,
+        context,
+        what: 'repository',
+        maxBytes: MAX_PAGE_BYTES,
+        passStatuses: page === 0 ? [304] : [],
+      });
+    } catch (error: unknown) {
+      // Only our own first-page `n` can be too large; a Link URL is the server's own choice.
+      if (
+        error instanceof RegistryRequestError &&
+        error.status === 400 &&
+        page === 0 &&
+        pageSizeIndex < PAGE_SIZES.length - 1
+      ) {
+        pageSizeIndex += 1;
+        url = firstUrl();
+        seen.clear();
+        page = -1;
+        continue;
+      }
+      throw error;
+    }
+    if (response.status === 304 && cached !== undefined)
+      return { tags: cached.tags, notModified: true, entry: { ...cached, fetchedAt: now } };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body.toString('utf8'));
+    } catch {
+      throw new RegistryProtocolError(
+        { ...context, status: response.status },
+        'tag list is not JSON',
+      );
+    }
+    const body = TagsListSchema.safeParse(parsed);
+    if (!body.success)
+      throw new RegistryProtocolError(
+        { ...context, status: response.status },
+        'tag list has no "tags" array',
+      );
+    for (const tag of body.data.tags ?? []) {
+      if (unique.has(tag)) continue;
+      unique.add(tag);
+      tags.push(tag);
+    }
+    const next = nextLink(response.header('link'), response.url.href);
+    if (page === 0) {
+      const etag = response.header('etag');
+      const lastModified = response.header('last-modified');
+      validators = {
+        ...(etag === undefined ? {} : { etag }),
+        ...(lastModified === undefined ? {} : { lastModified }),
+      };
+    }
+    if (next === undefined) break;
+    if (next.origin !== response.url.origin)
+      throw new RegistryProtocolError(
+        context,
+        `refused a tag-list "next" link to another host (${next.host})`,
+      );
+    validators = {};
+    url = next;
+  }
+  return { tags, notModified: false, entry: { tags, fetchedAt: now, ...validators } };
+}
