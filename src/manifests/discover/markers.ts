@@ -48,7 +48,8 @@ function findMarkers(source: string): Marker[] {
     const lineStart = source.lastIndexOf('\n', at) + 1;
     let lineEnd = source.indexOf('\n', at);
     if (lineEnd === -1) lineEnd = source.length;
-    const line = source.slice(lineStart, lineEnd);
+    // `.` in a RegExp stops at `\r`, so a CRLF line loses its `\r` first.
+    const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
     // The comment starts at a `#` at the line start or after a space, followed by `{`.
     const match = /(^|[ \t])#[ \t]*(\{.*)$/.exec(line);
     if (match?.index !== undefined) {
