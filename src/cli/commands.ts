@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { configCommand } from './config.js';
+import { editAnnotationCommand } from './edit-annotation.js';
 import { editImageCommand } from './edit-image.js';
 import { parseImageCommand } from './parse-image.js';
 import { selectCommand } from './select.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandModule[] = [
   parseImageCommand,
   configCommand,
   editImageCommand,
+  editAnnotationCommand,
 ];

@@ -240,3 +240,65 @@ describe('tagpilot edit-image', () => {
     assert.equal(readFileSync(file, 'utf8'), pinned);
   });
 });
+
+describe('tagpilot edit-annotation', () => {
+  it('adds an annotation, creating the map in the file’s indentation', async () => {
+    const { dir } = fixture();
+    const result = await runCli(
+      [
+        'edit-annotation',
+        'api.yaml',
+        '--workload',
+        'prod:deployment/worker',
+        '--set',
+        'tagpilot.io/policy.worker=semver:~3',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      MANIFEST.replace(
+        '  name: worker\n  namespace: prod\n',
+        '  name: worker\n  namespace: prod\n  annotations:\n    tagpilot.io/policy.worker: semver:~3\n',
+      ),
+    );
+  });
+
+  it('removes an annotation in place', async () => {
+    const annotated = MANIFEST.replace(
+      '  name: api\n',
+      '  name: api\n  annotations:\n    tagpilot.io/automated: "true"\n    team: a\n',
+    );
+    const { dir, file } = fixture(annotated);
+    const result = await runCli(
+      [
+        'edit-annotation',
+        'api.yaml',
+        '--workload',
+        'prod:deployment/api',
+        '--remove',
+        'tagpilot.io/automated',
+        '--in-place',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      annotated.replace('    tagpilot.io/automated: "true"\n', ''),
+    );
+  });
+
+  it('exits 2 without exactly one of --set and --remove', async () => {
+    const { dir } = fixture();
+    const result = await runCli(
+      ['edit-annotation', 'api.yaml', '--workload', 'prod:deployment/api'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /exactly one of --set/);
+  });
+});
