@@ -12,7 +12,14 @@ export {
   GitRemoteUnavailable,
   type LockHolder,
 } from './errors.js';
-export { openGitStore, gitdirFor, type OpenGitStoreOptions, type OpenedGitStore } from './open.js';
+export {
+  openGitStore,
+  openGitStoreFromConfig,
+  gitdirFor,
+  type GitSettings,
+  type OpenGitStoreOptions,
+  type OpenedGitStore,
+} from './open.js';
 export { IsoGitStore, type IsoGitStoreOptions } from './store.js';
 export { acquireLock, type GitdirLock, type LockOptions } from './lock.js';
 export { conventionalUsername, displayUrl } from './auth.js';

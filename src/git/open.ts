@@ -12,6 +12,7 @@ import { GitConfigError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { IsoGitStore } from './store.js';
 import { createHttpsClient } from './transport/https.js';
+import { createSigner, type SigningSettings } from './signing/index.js';
 import { createSshHttpClient, parseGitUrl } from './transport/ssh/index.js';
 import type { CommitSigner, GitHttpClient, GitStore } from './types.js';
 
@@ -35,6 +36,8 @@ export interface OpenGitStoreOptions {
   readonly sshKnownHostsFile?: string | undefined;
   /** Every secret read here is registered with it before any request is made. */
   readonly redactor: SecretRedactor;
+  /** Signs commits with this key (`git.signing`); ignored when `signer` is given. */
+  readonly signing?: SigningSettings | undefined;
   readonly signer?: CommitSigner | undefined;
   /** Replaces the transport (tests, proxies). */
   readonly http?: GitHttpClient | undefined;
@@ -152,6 +155,18 @@ async function transportFor(options: OpenGitStoreOptions): Promise<Transport> {
 
 /** Opens (locks) the working copy for `url`; sync() clones it on first use. */
 export async function openGitStore(options: OpenGitStoreOptions): Promise<OpenedGitStore> {
+  const read = options.readFile ?? ((file: string) => fsp.readFile(file));
+  // Keys are read (and passphrases registered for redaction) before anything touches the network.
+  const signer =
+    options.signer ??
+    (options.signing === undefined
+      ? undefined
+      : await createSigner(options.signing, {
+          readFile: read,
+          onSecret: (secret) => {
+            options.redactor.add(secret);
+          },
+        }));
   const transport = await transportFor(options);
   const gitdir = gitdirFor(options.cacheDir, options.url);
   await fsp.mkdir(path.dirname(gitdir), { recursive: true });
@@ -165,7 +180,7 @@ export async function openGitStore(options: OpenGitStoreOptions): Promise<Opened
     depth: options.depth ?? 1,
     http: transport.http,
     hasCredentials: transport.hasCredentials,
-    signer: options.signer,
+    signer,
     author: options.author,
     now: options.now,
     cache: options.cache,
@@ -189,4 +204,47 @@ export async function openGitStore(options: OpenGitStoreOptions): Promise<Opened
       await lock.release();
     },
   };
+}
+
+/** The Git settings of the configuration (`git.*`), as `openGitStoreFromConfig` reads them. */
+export interface GitSettings {
+  readonly author: { readonly name: string; readonly email: string };
+  readonly tokenFile?: string | undefined;
+  readonly username?: string | undefined;
+  readonly sshKeyFile?: string | undefined;
+  readonly sshKnownHostsFile?: string | undefined;
+  readonly sshKeyPassphraseFile?: string | undefined;
+  readonly depth: number;
+  readonly pushBranch?: string | undefined;
+  readonly lockTimeout: number;
+  readonly logScanLimit: number;
+  readonly deepenStep: number;
+  readonly signing?: SigningSettings | undefined;
+}
+
+/** Opens the store for one configured repository with the `git` section's settings. */
+export function openGitStoreFromConfig(
+  git: GitSettings,
+  repository: { readonly url: string; readonly branch: string },
+  deps: { readonly cacheDir: string; readonly redactor: SecretRedactor; readonly cache?: object },
+): Promise<OpenedGitStore> {
+  return openGitStore({
+    url: repository.url,
+    branch: repository.branch,
+    pushBranch: git.pushBranch,
+    cacheDir: deps.cacheDir,
+    depth: git.depth,
+    lockTimeoutMs: git.lockTimeout,
+    logScanLimit: git.logScanLimit,
+    deepenStep: git.deepenStep,
+    author: git.author,
+    tokenFile: git.tokenFile,
+    username: git.username,
+    sshKeyFile: git.sshKeyFile,
+    sshKeyPassphraseFile: git.sshKeyPassphraseFile,
+    sshKnownHostsFile: git.sshKnownHostsFile,
+    signing: git.signing,
+    redactor: deps.redactor,
+    cache: deps.cache,
+  });
 }

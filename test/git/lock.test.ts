@@ -57,7 +57,7 @@ describe('gitdir lock between processes', () => {
     );
     assert.ok(error instanceof GitLockHeld, String(error));
     assert.equal(error.holder?.pid, child.pid);
-    assert.equal(error.holder.hostname, hostname());
+    assert.equal(error.holder?.hostname, hostname());
     assert.match(error.message, new RegExp(`locked by pid ${child.pid} on `));
     assert.equal(error.transient, true);
 
