@@ -96,7 +96,8 @@ function locateEdit(parsed: ParsedFile, edit: ScalarEdit): Located {
   parsed.nodes.forEach((nodes, documentIndex) => {
     for (const entry of nodes) {
       if (entry.isKey) continue;
-      const [from, to] = rangeOf(entry.node);
+      const [from, valueEnd, nodeEnd] = rangeOf(entry.node);
+      const to = Math.max(valueEnd, nodeEnd);
       if (from <= start && end <= to && (best === undefined || to - from < best.size))
         best = { entry, documentIndex, size: to - from };
     }
@@ -118,8 +119,14 @@ function locateEdit(parsed: ParsedFile, edit: ScalarEdit): Located {
     );
   if (!isScalar(node))
     throw new ManifestEditError('EDIT_NOT_A_SCALAR', where, `${label} at ${path} is not a scalar`);
-  const [from, to] = rangeOf(node);
+  const [from, to, nodeEnd] = rangeOf(node);
   const source = parsed.text.slice(from, to);
+  if (!coversScalar(edit.range, [from, to, nodeEnd], node.type))
+    throw new ManifestEditError(
+      'EDIT_RANGE_INVALID',
+      where,
+      `range [${start}, ${end}) covers only part of the scalar at ${path} (${from}..${to}); a range must cover a whole scalar`,
+    );
   if (edit.current !== undefined && String(node.value) !== edit.current && source !== edit.current)
     throw new ManifestEditError(
       'EDIT_STALE',
@@ -154,4 +161,19 @@ function locateEdit(parsed: ParsedFile, edit: ScalarEdit): Located {
     entry: entry as FlatNode & { readonly node: Scalar },
     splice: { start: from, end: to, text },
   };
+}
+
+/**
+ * Discovery may give a scalar's range with or without its quotes (or up to the node's end, before
+ * a comment); anything else means the range and the file disagree, and guessing could replace
+ * the wrong characters.
+ */
+function coversScalar(
+  [start, end]: SourceRange,
+  [from, to, nodeEnd]: readonly [number, number, number],
+  type: Scalar['type'],
+): boolean {
+  if (start === from && (end === to || end === nodeEnd)) return true;
+  const quoted = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE';
+  return quoted && start === from + 1 && end === to - 1;
 }

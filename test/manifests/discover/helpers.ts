@@ -52,7 +52,7 @@ export function policySource(slot: ImageSlot): string | undefined {
   const policy = slot.policy;
   if (policy === undefined) return undefined;
   if (policy instanceof PolicyError) return `error: ${policy.message}`;
-  return (policy as ContainerPolicy).policy.source;
+  return policy.policy.source;
 }
 
 export function slice(text: string, range: SourceRange | undefined): string | undefined {

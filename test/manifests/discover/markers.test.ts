@@ -157,7 +157,7 @@ describe('discover: markers that cannot apply are errors, never ignored', () => 
       assert.equal(errors.length, 1, messages(result).join('\n'));
       assert.match(errors[0]?.message ?? '', pattern);
       assert.equal(errors[0]?.file, 'v.yaml');
-      assert.equal(typeof errors[0]?.line, 'number');
+      assert.equal(typeof errors[0].line, 'number');
     });
   }
 

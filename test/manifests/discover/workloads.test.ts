@@ -236,7 +236,7 @@ describe('discover: workload policies come from the policy layer', () => {
     );
     assert.equal(result.notes.length, 1);
     assert.equal(result.notes[0]?.line, 12);
-    assert.match(result.notes[0]?.message ?? '', /invalid image reference/);
+    assert.match(result.notes[0].message, /invalid image reference/);
   });
 
   it('an image given as an alias or a block scalar is reported, not a slot', () => {

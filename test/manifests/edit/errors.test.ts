@@ -201,3 +201,23 @@ describe('verification (independent of how the splice was made)', () => {
     });
   });
 });
+
+describe('ranges', () => {
+  it('refuses a range that covers only part of a scalar', () => {
+    const tagAt = DEPLOYMENT.indexOf('1.25');
+    refusal(
+      () => applyScalarEdits(DEPLOYMENT, [{ range: [tagAt, tagAt + 4], value: '1.27' }], 'f.yaml'),
+      { code: 'EDIT_RANGE_INVALID', file: 'f.yaml', line: 7, reason: /only part of the scalar/ },
+    );
+  });
+
+  it('accepts a range up to the node end (the yaml package counts a trailing comment in)', () => {
+    const end = DEPLOYMENT.indexOf('\n', IMAGE_AT) + 1;
+    const out = applyScalarEdits(
+      DEPLOYMENT,
+      [{ range: [IMAGE_AT, end], value: 'nginx:1.27' }],
+      'f.yaml',
+    );
+    assert.equal(out, DEPLOYMENT.replace('nginx:1.25', 'nginx:1.27'));
+  });
+});

@@ -8,11 +8,57 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  discoverFile,
+  type ImageEdit,
+  type ImageSlot,
+  type SourceRange,
+} from '../../../src/manifests/index.js';
+import {
   applyAnnotationEdit,
   applyImageEdits,
   ManifestEditError,
 } from '../../../src/manifests/edit/index.js';
 import { readText, slotFor, type CaseSpec } from './golden-support.js';
+
+function rangesOf(slot: ImageSlot): SourceRange[] {
+  const shape = slot.shape;
+  if (shape.kind === 'reference') return [shape.range];
+  return [shape.registry, shape.repository, shape.tag, shape.digest].filter(
+    (range): range is SourceRange => range !== undefined,
+  );
+}
+
+/**
+ * The same edits with the slots discovery finds (the contract in src/manifests/types.ts), matched
+ * to the hand-built slots by the scalars they cover; undefined when discovery finds no such slot
+ * (e.g. a Helm values map it does not recognise), so the case is covered by the first pass only.
+ */
+function viaDiscovery(
+  spec: CaseSpec,
+  original: string,
+  edits: readonly ImageEdit[],
+): ImageEdit[] | undefined {
+  const found = discoverFile({
+    path: spec.file,
+    oid: '',
+    mode: '100644',
+    bytes: Buffer.from(original, 'utf8'),
+  }).slots;
+  const out: ImageEdit[] = [];
+  for (const edit of edits) {
+    const wanted = rangesOf(edit.slot).map(([start]) => start);
+    const slot = found.find(
+      (candidate) =>
+        candidate.documentIndex === edit.slot.documentIndex &&
+        wanted.every((start) =>
+          rangesOf(candidate).some(([from, to]) => from <= start && start < to),
+        ),
+    );
+    if (slot === undefined) return undefined;
+    out.push({ slot, to: edit.to });
+  }
+  return out;
+}
 
 const TESTDATA = new URL('../testdata/', import.meta.url).pathname;
 
@@ -38,6 +84,7 @@ function run(spec: CaseSpec, original: string): string {
 }
 
 const cases = readdirSync(TESTDATA).sort();
+const discovered: [string, boolean][] = [];
 
 describe('golden manifest edits', () => {
   it('has the cases the issue lists', () => {
@@ -82,6 +129,35 @@ describe('golden manifest edits', () => {
       const output = Buffer.from(run(spec, original), 'utf8');
       assert.equal(output.toString('utf8'), expected.toString('utf8'));
       assert.ok(output.equals(expected), 'byte-identical to the expected file');
+      if (spec.edits.every((edit) => edit.type !== 'annotation')) {
+        const mine = spec.edits.flatMap((edit) =>
+          edit.type === 'annotation' ? [] : [slotFor(original, spec.file, edit)],
+        );
+        const theirs = viaDiscovery(spec, original, mine);
+        if (theirs !== undefined)
+          assert.equal(
+            applyImageEdits(original, theirs),
+            expected.toString('utf8'),
+            'via discovery',
+          );
+        discovered.push([name, theirs !== undefined]);
+      }
     });
   }
+});
+
+describe('golden cases through discovery', () => {
+  it('matched every Flux v1 case to discovery slots', () => {
+    const matched = new Map(discovered);
+    for (const name of [
+      'flux-common-case',
+      'flux-list',
+      'flux-multidoc',
+      'flux-initcontainer',
+      'flux-reordered-keys',
+      'flux-helmrelease-image-map',
+      'edge-kitchen-sink',
+    ])
+      assert.equal(matched.get(name), true, name);
+  });
 });
