@@ -69,27 +69,24 @@ async function fetchFacts(options: TagMetadataOptions, digest: string): Promise<
   const { target, cache, platforms } = options;
   const cached = await fromCache(cache, digest, platforms);
   if (cached !== undefined) return cached;
-  let facts = await cache.digestFacts(digest);
-  if (facts === undefined) {
+  const facts = await cache.loadDigestFacts(digest, async (): Promise<DigestFacts> => {
     const content = await manifestByDigest(target, digest);
-    if (content.kind === 'index') {
-      const entries: Record<string, string> = {};
-      for (const entry of content.index.manifests) {
-        // Attestation manifests (`unknown/unknown`, buildx) are not runnable platforms.
-        if (entry.platform === undefined || entry.platform.os === 'unknown') continue;
-        entries[platformString(entry.platform)] ??= entry.digest;
-      }
-      facts = { kind: 'index', platforms: entries };
-    } else {
+    if (content.kind === 'image') {
       const config = await imageConfig(target, content.configDigest);
-      facts = {
+      return {
         kind: 'image',
         created: config.created,
         ...(config.platform === undefined ? {} : { platform: config.platform }),
       };
     }
-    await cache.setDigestFacts(digest, facts);
-  }
+    const entries: Record<string, string> = {};
+    for (const entry of content.index.manifests) {
+      // Attestation manifests (`unknown/unknown`, buildx) are not runnable platforms.
+      if (entry.platform === undefined || entry.platform.os === 'unknown') continue;
+      entries[platformString(entry.platform)] ??= entry.digest;
+    }
+    return { kind: 'index', platforms: entries };
+  });
   if (facts.kind === 'image') return { created: facts.created, platformOk: true, complete: true };
   const childDigest =
     platforms.length === 0 ? undefined : chooseEntry(facts.platforms, platforms[0] ?? '');

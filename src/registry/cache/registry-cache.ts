@@ -40,6 +40,7 @@ export type DigestFacts = z.infer<typeof DigestFactsSchema>;
 export class RegistryCache {
   /** Per-digest facts are immutable; keep them in memory as well for the life of the client. */
   readonly #digests = new Map<string, DigestFacts>();
+  readonly #loading = new Map<string, Promise<DigestFacts>>();
 
   constructor(private readonly disk: DiskCache | undefined) {}
 
@@ -68,6 +69,23 @@ export class RegistryCache {
     if (!parsed.success) return undefined;
     this.#digests.set(digest, parsed.data);
     return parsed.data;
+  }
+
+  /** Cached facts, or `load()` once even when several tags share the digest concurrently. */
+  async loadDigestFacts(digest: string, load: () => Promise<DigestFacts>): Promise<DigestFacts> {
+    const known = await this.digestFacts(digest);
+    if (known !== undefined) return known;
+    let pending = this.#loading.get(digest);
+    if (pending === undefined) {
+      pending = load()
+        .then(async (facts) => {
+          await this.setDigestFacts(digest, facts);
+          return facts;
+        })
+        .finally(() => this.#loading.delete(digest));
+      this.#loading.set(digest, pending);
+    }
+    return pending;
   }
 
   async setDigestFacts(digest: string, facts: DigestFacts): Promise<void> {

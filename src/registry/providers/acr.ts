@@ -10,6 +10,7 @@ import {
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
   type TokenCredential,
+  type WorkloadIdentityCredentialOptions,
 } from '@azure/identity';
 import { z } from 'zod';
 import type { RegistryProvidersSettings } from '../../config/sections/registry-providers.js';
@@ -50,13 +51,32 @@ export function acrScopeFor(host: string): string | undefined {
   return undefined;
 }
 
-/** Workload identity first (AKS federated token), then managed identity (IMDS, App Service). */
-export function defaultAzureCredential(settings: AcrSettings): TokenCredential {
+/** Options handed to the Azure credentials (an `httpClient` for proxies or test doubles). */
+export type AzureClientOptions = Pick<WorkloadIdentityCredentialOptions, 'httpClient'>;
+
+/**
+ * Workload identity first (AKS federated token), then managed identity (IMDS, App Service).
+ * WorkloadIdentityCredential throws from its constructor when its settings are absent, so it is
+ * built on first use, where ChainedTokenCredential reads that error as "unavailable, try next".
+ */
+export function defaultAzureCredential(
+  settings: AcrSettings,
+  clientOptions: AzureClientOptions = {},
+): TokenCredential {
   const clientId = settings.clientId === undefined ? {} : { clientId: settings.clientId };
   const tenantId = settings.tenantId === undefined ? {} : { tenantId: settings.tenantId };
+  let workload: TokenCredential | undefined;
+  const lazyWorkload: TokenCredential = {
+    getToken: (scopes, options) =>
+      (workload ??= new WorkloadIdentityCredential({
+        ...clientOptions,
+        ...clientId,
+        ...tenantId,
+      })).getToken(scopes, options),
+  };
   return new ChainedTokenCredential(
-    new WorkloadIdentityCredential({ ...clientId, ...tenantId }),
-    new ManagedIdentityCredential(clientId),
+    lazyWorkload,
+    new ManagedIdentityCredential({ ...clientOptions, ...clientId }),
   );
 }
 

@@ -24,7 +24,13 @@ export {
   isGoogleRegistryHost,
   type GoogleTokenSource,
 } from './gcp.js';
-export { createAcrCredentials, defaultAzureCredential, acrScopeFor, ACR_USERNAME } from './acr.js';
+export {
+  createAcrCredentials,
+  defaultAzureCredential,
+  acrScopeFor,
+  ACR_USERNAME,
+  type AzureClientOptions,
+} from './acr.js';
 export { createDockerHubBulkSource, DOCKER_HUB_API_ORIGIN } from './dockerhub.js';
 export {
   fetchHttp,
