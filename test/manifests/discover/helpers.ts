@@ -10,7 +10,7 @@ import {
   type ManifestFile,
   type SourceRange,
 } from '../../../src/manifests/index.js';
-import { PolicyError, type ContainerPolicy } from '../../../src/policy/index.js';
+import { PolicyError } from '../../../src/policy/index.js';
 
 const encoder = new TextEncoder();
 
