@@ -25,4 +25,3 @@ export {
 } from './errors.js';
 export { MANIFEST_ACCEPT, MEDIA_TYPES } from './manifests.js';
 export { DEFAULT_PLATFORMS } from './platform.js';
-export { chainCredentials } from './credential-chain.js';

@@ -28,6 +28,8 @@ export interface TokenServer {
   readonly issuer: string;
   readonly certPem: string;
   readonly requests: TokenRequestSeen[];
+  /** Every token handed out, so tests can check none leaks into logs or errors. */
+  readonly issued: string[];
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   const issuer = 'test-issuer';
   const service = 'test-registry';
   const requests: TokenRequestSeen[] = [];
+  const issued: string[] = [];
 
   const handle = (request: IncomingMessage): { status: number; body: unknown } => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -123,6 +126,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     // JWS ES256 wants raw r||s (IEEE P1363), not DER (RFC 7518 §3.4).
     const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
     const token = `${input}.${base64url(signature)}`;
+    issued.push(token);
     return {
       status: 200,
       body: {
@@ -151,6 +155,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     issuer,
     certPem,
     requests,
-    stop: () => new Promise((resolve) => server.close(() => { resolve(); })),
+    issued,
+    stop: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
