@@ -204,6 +204,11 @@ async function main(): Promise<void> {
         for (let round = 1; round <= rounds; round++) {
           const cacheDir = path.join(dir, `cache-${round}`);
           add(
+            'process floor (node + tsx + opened store, no I/O)',
+            'tagpilot',
+            await childStep('baseline', url, path.join(dir, 'empty'), count, round),
+          );
+          add(
             'initial sync (clone, no checkout)',
             'tagpilot',
             await childStep('initial', url, cacheDir, count, round),
