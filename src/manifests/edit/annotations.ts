@@ -16,7 +16,13 @@ import {
 } from './parsed-file.js';
 import { renderScalar, writableStyle } from './scalar-text.js';
 import { applySplices, type Splice } from './splice.js';
-import { columnOf, lineStart, linesAfter, nextLineStart } from './text-lines.js';
+import {
+  afterTrailingComments,
+  columnOf,
+  lineStart,
+  linesAfter,
+  nextLineStart,
+} from './text-lines.js';
 import { toData, verifyEdit } from './verify.js';
 
 /** Which object in the file: a document, and the path to the object in it (`['items', 2]` in a List). */
@@ -238,7 +244,9 @@ function addPair(
   const indent = ' '.repeat(column);
   if (nested === undefined) {
     const line = `${indent}${renderScalar(key, 'PLAIN', false)}: ${renderScalar(value as string, 'PLAIN', false)}`;
-    const insert = linesAfter(text, endOf(last) - 1, [line]);
+    const insert = linesAfter(text, afterTrailingComments(text, endOf(last) - 1, column) - 1, [
+      line,
+    ]);
     return { start: insert.at, end: insert.at, text: insert.text };
   }
   const step = childStep(parsed, map, column);
@@ -251,7 +259,7 @@ function addPair(
     const insert = linesAfter(text, startOf(after), inner);
     return { start: insert.at, end: insert.at, text: insert.text };
   }
-  const insert = linesAfter(text, endOf(last) - 1, [
+  const insert = linesAfter(text, afterTrailingComments(text, endOf(last) - 1, column) - 1, [
     `${indent}${renderScalar(key, 'PLAIN', false)}:`,
     ...inner,
   ]);

@@ -35,7 +35,25 @@ export function linesAfter(
     : { at, text: lines.map((line) => eol + line).join('') };
 }
 
-/** The column of `offset` within its line, in characters. */
+/** The column of `offset` within its line, in characters (a BOM opening the file is not one). */
 export function columnOf(text: string, offset: number): number {
-  return offset - lineStart(text, offset);
+  const start = lineStart(text, offset);
+  const bom = start === 0 && text.startsWith('\ufeff') ? 1 : 0;
+  return offset - start - bom;
+}
+
+/**
+ * The offset after the line holding `offset` and after any following comment lines indented
+ * deeper than `column` (YAML attaches those to the value above them, so new lines go below).
+ */
+export function afterTrailingComments(text: string, offset: number, column: number): number {
+  let at = nextLineStart(text, offset);
+  while (at < text.length) {
+    const end = nextLineStart(text, at);
+    const line = text.slice(at, end);
+    const indent = line.length - line.trimStart().length;
+    if (!line.trimStart().startsWith('#') || indent <= column) break;
+    at = end;
+  }
+  return at;
 }
