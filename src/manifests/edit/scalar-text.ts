@@ -27,7 +27,7 @@ export function plainIsSafe(value: string, inFlow: boolean): boolean {
   for (const version of ['1.1', '1.2'] as const) {
     let read: unknown;
     try {
-      read = parse(value, { version, prettyErrors: false });
+      read = parse(value, { version, prettyErrors: false, logLevel: 'silent' });
     } catch {
       return false;
     }
