@@ -31,6 +31,29 @@ describe('tagpilot select', () => {
     assert.equal(result.stderr, '');
   });
 
+  it('runs the documented examples: extract by ts, glob by build time', async () => {
+    const extract = await runCli(
+      [
+        'select',
+        'regex:^main-[0-9a-f]+-(?P<ts>[0-9]+)$',
+        '--current',
+        'main-3f9c2a1-1762772400',
+        '--tags-from',
+        'examples/tags/main-builds.txt',
+      ],
+      { cwd: REPO },
+    );
+    assert.equal(extract.code, 0, extract.stderr);
+    assert.match(extract.stdout, /^main-0a1b2c3-1762858800
+update main-3f9c2a1-1762772400 to /);
+    const glob = await runCli(['select', 'glob:prod-*', '--tags-from', 'examples/tags/prod.tsv'], {
+      cwd: REPO,
+    });
+    assert.equal(glob.code, 0, glob.stderr);
+    assert.match(glob.stdout, /^prod-0a1b2c3
+choose prod-0a1b2c3, the newest build/);
+  });
+
   it('reads tags from stdin by default, skipping blanks and comments', async () => {
     const result = await runCli(['select', 'semver:^1'], {
       stdin: '# candidates\n1.0.0\n\n1.2.0\r\n2.0.0\n',
