@@ -44,14 +44,12 @@ describe('tagpilot select', () => {
       { cwd: REPO },
     );
     assert.equal(extract.code, 0, extract.stderr);
-    assert.match(extract.stdout, /^main-0a1b2c3-1762858800
-update main-3f9c2a1-1762772400 to /);
+    assert.match(extract.stdout, /^main-0a1b2c3-1762858800\nupdate main-3f9c2a1-1762772400 to /);
     const glob = await runCli(['select', 'glob:prod-*', '--tags-from', 'examples/tags/prod.tsv'], {
       cwd: REPO,
     });
     assert.equal(glob.code, 0, glob.stderr);
-    assert.match(glob.stdout, /^prod-0a1b2c3
-choose prod-0a1b2c3, the newest build/);
+    assert.match(glob.stdout, /^prod-0a1b2c3\nchoose prod-0a1b2c3, the newest build/);
   });
 
   it('reads tags from stdin by default, skipping blanks and comments', async () => {
