@@ -71,15 +71,15 @@ export async function runPipeline(
   commit: string | undefined,
   scanCache: Map<string, ScanResult> = new Map(),
 ): Promise<PipelineResult> {
-  const files = await deps.repo.readFiles(settings.paths, commit);
+  // Git paths are relative without `.` parts: the repository root is ''.
+  const paths = settings.paths.map((p) => p.replace(/^\.(\/|$)/, '').replace(/\/+$/, ''));
+  const files = await deps.repo.readFiles(paths, commit);
   const discovery = await deps.discover(files);
   let state: RepoState = {};
   let stateProblem: string | undefined;
   try {
-    const stateFile =
-      commit === undefined ? undefined : await deps.repo.readFileAt(STATE_FILE, commit);
-    const local = stateFile ?? files.find((f) => f.path === STATE_FILE);
-    state = parseState(local === undefined ? undefined : decoder.decode(local.bytes));
+    const stateFile = await deps.repo.readFileAt(STATE_FILE, commit ?? 'HEAD');
+    state = parseState(stateFile === undefined ? undefined : decoder.decode(stateFile.bytes));
   } catch (error: unknown) {
     if (!(error instanceof TagpilotError)) throw error;
     stateProblem = error.message;

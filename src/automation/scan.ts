@@ -93,10 +93,12 @@ async function scanOne(
       pending: result.pending,
     };
   } catch (error: unknown) {
+    const text = describeError(error);
+    const name = canonicalName(image);
     return {
       ok: false,
       code: error instanceof TagpilotError ? error.code : 'REGISTRY_FAILED',
-      message: `${canonicalName(image)}: ${describeError(error)}`,
+      message: text.includes(name) ? text : `${name}: ${text}`,
     };
   }
 }

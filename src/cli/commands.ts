@@ -8,6 +8,8 @@ import { configCommand } from './config.js';
 import { editAnnotationCommand } from './edit-annotation.js';
 import { editImageCommand } from './edit-image.js';
 import { parseImageCommand } from './parse-image.js';
+import { planCommand } from './plan.js';
+import { runCommand } from './run.js';
 import { selectCommand } from './select.js';
 
 export interface CommandModule {
@@ -20,4 +22,6 @@ export const COMMANDS: readonly CommandModule[] = [
   configCommand,
   editImageCommand,
   editAnnotationCommand,
+  planCommand,
+  runCommand,
 ];

@@ -71,7 +71,7 @@ export class MemoryGit implements GitStore {
     const c = this.commits.get(commit ?? this.local ?? this.remote)!;
     const out: GitFile[] = [];
     for (const [path, text] of c.files)
-      if (paths.some((p) => p === '.' || path === p || path.startsWith(`${p}/`)))
+      if (paths.some((p) => p === '' || path === p || path.startsWith(`${p}/`)))
         out.push({
           path,
           oid: `${c.oid}:${path}`,

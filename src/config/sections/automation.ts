@@ -24,8 +24,6 @@ export const automationSchema = z
     /** First and largest delay of the jittered back-off between re-plans. */
     retryBaseDelay: duration.default(500),
     retryMaxDelay: duration.default(10_000),
-    /** Per-tag metadata requests allowed per registry host per cycle (build-time ordering). */
-    metadataBudget: z.number().int().nonnegative().default(100),
     /** Commits per file read to find tagpilot's last write when checking for rollback holds. */
     holdDepth: z.number().int().positive().default(50),
     /** Image repositories scanned at the same time (the registry layer limits per host too). */

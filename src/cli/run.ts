@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import { runCycle } from '../automation/cycle.js';
+import type { CycleSummary } from '../automation/types.js';
+import {
+  cycleSettings,
+  discoverFor,
+  openRegistry,
+  openRepositoryStore,
+} from '../automation/wiring.js';
+import type { CommandModule } from './commands.js';
+import { NO_OVERRIDES, progress, resolveRepo, repoOption } from './automation-support.js';
+import { UsageError } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { outputOption, printResult, type OutputFormat } from './output.js';
+
+interface RunOptions {
+  readonly repo?: string;
+  readonly once?: boolean;
+  readonly output: OutputFormat;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** 0 when the cycle had nothing to report, 1 when a slot failed or the push did not happen. */
+export function exitCodeOf(summary: CycleSummary): number {
+  return summary.errors > 0 || summary.outcome === 'push-failed' || summary.problems.length > 0
+    ? EXIT.report
+    : EXIT.ok;
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command, context, setExit) {
+    program
+      .command('run')
+      .description(
+        'Run the automation cycle: sync, scan, plan, commit and push. Loops every automation.interval unless --once.',
+      )
+      .addOption(repoOption())
+      .option('--once', 'run one cycle and exit')
+      .addOption(outputOption('table'))
+      .addHelpText(
+        'after',
+        '\nThe repository must be a Git URL (the gitdir lives under the cache directory).\nOne structured summary line per cycle goes to the log (stderr); the summary is printed on stdout.\nExit codes (--once): 0 done, 1 something to report (slot errors, registry down, push retries exhausted),\n2 usage or configuration error.\n\nExample:\n  $ tagpilot run --once --repo https://git.example/org/gitops.git',
+      )
+      .action(async (options: RunOptions) => {
+        const { config } = context.config(NO_OVERRIDES);
+        const { repo, localPath } = resolveRepo(config, context.io.cwd, options.repo);
+        if (localPath !== undefined)
+          throw new UsageError(
+            `run pushes commits and needs a Git URL, not the local path ${localPath} (use tagpilot plan to preview a working copy)`,
+          );
+        const logger = context.logger();
+        const wiring = {
+          config,
+          redactor: context.redactor,
+          logger,
+          pathValue: context.io.env.PATH,
+        };
+        const git = await openRepositoryStore(wiring, repo);
+        const registry = await openRegistry(wiring);
+        const deps = {
+          git,
+          registry,
+          discover: discoverFor(repo),
+          logger,
+          now: Date.now,
+          random: Math.random,
+          sleep,
+        };
+        const print = (summary: CycleSummary): void => {
+          const rows = Object.entries(summary).map(([key, value]) => ({
+            key,
+            value: Array.isArray(value) ? value.join('; ') : String(value ?? '-'),
+          }));
+          printResult(context.io.stdout, options.output, summary, rows, [
+            { header: 'field', value: (r) => r.key },
+            { header: 'value', value: (r) => r.value },
+          ]);
+        };
+        try {
+          if (options.once === true) {
+            const { summary } = await runCycle(deps, {
+              ...cycleSettings(config, repo, true),
+              onProgress: progress(context.io.stderr),
+            });
+            print(summary);
+            setExit(exitCodeOf(summary));
+            return;
+          }
+          // The loop: a batching window holds writes until the first pending update is that old.
+          let firstPending: number | undefined;
+          for (;;) {
+            registry.newCycle();
+            const window = config.automation.batchWindow;
+            const write =
+              window === 0 || (firstPending !== undefined && Date.now() - firstPending >= window);
+            try {
+              const { summary } = await runCycle(deps, cycleSettings(config, repo, write));
+              if (summary.outcome === 'dry-run') firstPending ??= Date.now();
+              else firstPending = undefined;
+            } catch (error: unknown) {
+              // A failed cycle (Git unreachable, ...) is logged; the next interval tries again.
+              logger.error({ err: error }, 'cycle failed');
+            }
+            await sleep(
+              firstPending === undefined
+                ? config.automation.interval
+                : Math.min(config.automation.interval, window),
+            );
+          }
+        } finally {
+          await registry.close();
+          await git.close();
+        }
+      });
+  },
+};
