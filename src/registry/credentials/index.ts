@@ -42,6 +42,11 @@ export type { RunProgram, HelperOutcome } from './helper.js';
 export interface CredentialSettings {
   readonly dockerConfigFile?: string | undefined;
   readonly providers: RegistryProvidersSettings;
+  /**
+   * `registries.tokenRealms`: hosts a registry's credentials may go to besides its own. Docker
+   * Hub's API host listed under `docker.io` lets a non-default `dockerHub.apiUrl` get the login.
+   */
+  readonly tokenRealms?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface CredentialChainDeps {

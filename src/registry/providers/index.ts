@@ -2,6 +2,7 @@
  * Public API of the cloud providers and bulk metadata sources. Credential providers are
  * composed by `createCredentialChain` (credentials/index.ts); bulk sources by `createBulkSources`.
  */
+import { DOCKER_HUB } from '../../image/index.js';
 import type { SecretRedactor } from '../../telemetry/index.js';
 import type { ProviderLogger } from '../credentials/logger.js';
 import type { BulkMetadataSource, CredentialProvider } from '../types.js';
@@ -45,7 +46,10 @@ export interface BulkSourceDeps {
   readonly logger: ProviderLogger;
   /** The credential chain; Docker Hub's API may use the `docker.io` login (see dockerhub.ts). */
   readonly credentials?: CredentialProvider;
-  /** Extra hosts the `docker.io` credentials may go to (the user's configured host pairs). */
+  /**
+   * Extra hosts the `docker.io` credentials may go to; default: those listed under `docker.io`
+   * in `settings.tokenRealms` (the user's configured host pairs).
+   */
   readonly allowCredentialsTo?: (apiHost: string) => boolean;
   readonly now?: () => number;
   readonly http?: ProviderHttp;
@@ -72,6 +76,9 @@ export function createBulkSources(
     );
   }
   if (providers.dockerHub.bulkMetadata) {
+    const paired = settings.tokenRealms?.[DOCKER_HUB] ?? [];
+    const allowCredentialsTo =
+      deps.allowCredentialsTo ?? ((apiHost: string) => paired.includes(apiHost));
     out.push(
       createDockerHubBulkSource(providers.dockerHub, {
         http: deps.http ?? fetchHttp(),
@@ -80,9 +87,7 @@ export function createBulkSources(
         now,
         timeoutMs: providers.requestTimeout,
         ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
-        ...(deps.allowCredentialsTo === undefined
-          ? {}
-          : { allowCredentialsTo: deps.allowCredentialsTo }),
+        allowCredentialsTo,
       }),
     );
   }
