@@ -112,7 +112,12 @@ export function select(
   const holdWords = `held: no tag ranks above ${above ?? ''} (rollback hold) under ${rule}`;
 
   if (currentEntry !== undefined && (best === undefined || better(best, currentEntry) <= 0)) {
-    return keep(currentEntry.tag, held ? holdWords : `no tag ranks above it under ${rule}`);
+    // Never downgrade, even when the registry no longer lists the current tag; say so.
+    const unlisted = byTag.has(currentEntry.tag) ? '' : ' (the registry no longer lists it)';
+    return keep(
+      currentEntry.tag,
+      (held ? holdWords : `no tag ranks above it under ${rule}`) + unlisted,
+    );
   }
   if (best === undefined) {
     if (held && current !== undefined) return keep(current, holdWords);

@@ -490,6 +490,14 @@ describe('select: the reason', () => {
     );
   });
 
+  it('says when a kept current tag is no longer listed', () => {
+    const decision = select(parsePolicy('semver:~1.4'), '1.4.7', tags('1.4.0', '1.4.3'));
+    assert.equal(
+      decision.reason.text,
+      'keep 1.4.7: no tag ranks above it under semver ~1.4 (strict) (the registry no longer lists it); 2 of 2 tags matched, runner-up 1.4.3',
+    );
+  });
+
   it('says "policy change" when the current tag no longer satisfies the policy', () => {
     const decision = select(parsePolicy('semver:~1.4'), '2.0.0', tags('1.4.1'));
     assert.match(decision.reason.text, /^policy change: 2\.0\.0 does not match semver ~1\.4/);
