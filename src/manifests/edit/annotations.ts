@@ -4,6 +4,7 @@
  * line breaks, verified like image edits (verify.ts). Pure.
  */
 import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import type { ImageSlot } from '../types.js';
 import { ManifestEditError } from './errors.js';
 import {
   keyLabel,
@@ -39,6 +40,13 @@ export type AnnotationChange =
 export function objectPathOf(yamlPath: string): PathSegment[] {
   const item = /^\.items\[(\d+)\]/.exec(yamlPath);
   return item === null ? [] : ['items', Number(item[1])];
+}
+
+/** The object holding a slot's image, as an annotation target (for the policy commands). */
+export function annotationTargetOf(
+  slot: Pick<ImageSlot, 'documentIndex' | 'yamlPath'>,
+): AnnotationTarget {
+  return { documentIndex: slot.documentIndex, objectPath: objectPathOf(slot.yamlPath) };
 }
 
 /**

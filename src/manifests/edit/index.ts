@@ -7,6 +7,7 @@ export { applyImageEdits, spelledLike, type ImageEditOptions } from './image-edi
 export { applyScalarEdits, type ScalarEdit } from './scalar-edits.js';
 export {
   applyAnnotationEdit,
+  annotationTargetOf,
   objectPathOf,
   type AnnotationChange,
   type AnnotationTarget,
