@@ -7,6 +7,9 @@ import type { CliContext } from './context.js';
 import { configCommand } from './config.js';
 import { editAnnotationCommand } from './edit-annotation.js';
 import { editImageCommand } from './edit-image.js';
+import { explainCommand } from './explain.js';
+import { listImagesCommand } from './list-images.js';
+import { listWorkloadsCommand } from './list-workloads.js';
 import { parseImageCommand } from './parse-image.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
@@ -24,4 +27,7 @@ export const COMMANDS: readonly CommandModule[] = [
   editAnnotationCommand,
   planCommand,
   runCommand,
+  explainCommand,
+  listWorkloadsCommand,
+  listImagesCommand,
 ];
