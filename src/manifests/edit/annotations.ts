@@ -3,7 +3,7 @@
  * `metadata.annotations`, creating the map when it is absent, in the file's own indentation and
  * line breaks, verified like image edits (verify.ts). Pure.
  */
-import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isNode, isScalar, type Pair, type YAMLMap } from 'yaml';
 import type { ImageSlot } from '../types.js';
 import { ManifestEditError } from './errors.js';
 import {
@@ -173,7 +173,12 @@ function planChange(
   if (!isMap(annotations))
     throw new ManifestEditError(
       'EDIT_TARGET_NOT_FOUND',
-      locate(parsed, rangeOf(annotationsPair.value as never)[0]),
+      locate(
+        parsed,
+        isNode(annotationsPair.value)
+          ? rangeOf(annotationsPair.value)[0]
+          : startOf(annotationsPair),
+      ),
       'metadata.annotations is not a map',
     );
   const existing = pairOf(annotations, change.key);
@@ -228,11 +233,12 @@ function addPair(
   const text = parsed.text;
   const last = map.items[map.items.length - 1];
   const flow = map.flow === true || isInFlow(parsed, rangeOf(map)[0]);
+  const single = typeof value === 'string' ? value : undefined;
   const nested = typeof value === 'string' ? undefined : value;
   if (flow) {
     const rendered =
       nested === undefined
-        ? `${renderScalar(key, 'PLAIN', true)}: ${renderScalar(value as string, 'PLAIN', true)}`
+        ? `${renderScalar(key, 'PLAIN', true)}: ${renderScalar(single ?? '', 'PLAIN', true)}`
         : `${renderScalar(key, 'PLAIN', true)}: {${nested.map(([k, v]) => `${renderScalar(k, 'PLAIN', true)}: ${renderScalar(v, 'PLAIN', true)}`).join(', ')}}`;
     if (last === undefined) {
       const close = rangeOf(map)[1] - 1;
@@ -251,7 +257,7 @@ function addPair(
   const column = columnOf(text, startOf(first));
   const indent = ' '.repeat(column);
   if (nested === undefined) {
-    const line = `${indent}${renderScalar(key, 'PLAIN', false)}: ${renderScalar(value as string, 'PLAIN', false)}`;
+    const line = `${indent}${renderScalar(key, 'PLAIN', false)}: ${renderScalar(single ?? '', 'PLAIN', false)}`;
     const insert = linesAfter(text, afterTrailingComments(text, endOf(last) - 1, column) - 1, [
       line,
     ]);
@@ -306,14 +312,13 @@ function removePair(parsed: ParsedFile, map: YAMLMap, pair: Pair): Splice {
 }
 
 function startOf(pair: Pair): number {
-  return isScalar(pair.key) || isMap(pair.key) ? rangeOf(pair.key)[0] : 0;
+  return isNode(pair.key) ? rangeOf(pair.key)[0] : 0;
 }
 
-/** Where a pair's value ends (its key's end when it has no value node). */
+/** Where a pair's value ends (just after its key's `:` when it has no value node). */
 function endOf(pair: Pair): number {
-  const value = pair.value as { range?: readonly [number, number, number] } | null;
-  if (value?.range !== undefined) return value.range[1];
-  return isScalar(pair.key) ? rangeOf(pair.key)[1] + 1 : 0;
+  if (isNode(pair.value)) return rangeOf(pair.value)[1];
+  return isNode(pair.key) ? rangeOf(pair.key)[1] + 1 : 0;
 }
 
 function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
@@ -328,14 +333,21 @@ function changeData(
 ): void {
   let object: unknown = data[target.documentIndex];
   for (const segment of [...target.objectPath, 'metadata'])
-    object = (object as Record<PathSegment, unknown>)[segment];
-  const metadata = object as Record<string, unknown>;
+    object = Array.isArray(object) ? object[Number(segment)] : asRecord(object)[segment];
+  const metadata = asRecord(object);
   if (change.op === 'remove') {
     if (removesMap) delete metadata.annotations;
-    else Reflect.deleteProperty(metadata.annotations as Record<string, unknown>, change.key);
+    else Reflect.deleteProperty(asRecord(metadata.annotations), change.key);
     return;
   }
-  const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
+  const annotations = metadata.annotations == null ? {} : asRecord(metadata.annotations);
   annotations[change.key] = change.value;
   metadata.annotations = annotations;
+}
+
+/** toJS output along a path findMetadata already walked: a map, or our bug. */
+function asRecord(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('internal: expected a map in the parsed document');
+  return value as Record<string, unknown>;
 }
