@@ -89,7 +89,13 @@ export function select(
         : ranked.filter((entry) => compareKeys(entry.key, aboveKey) * compiled.direction > 0);
   }
   const best = eligible[0];
-  const held = above !== undefined && ranked[0]?.tag !== best?.tag;
+  // Held: without the hold the answer would have been a different, newer tag.
+  const unheld = ranked[0];
+  const held =
+    above !== undefined &&
+    unheld !== undefined &&
+    unheld.tag !== best?.tag &&
+    (currentEntry === undefined || better(unheld, currentEntry) > 0);
   const runnerUpTo = (winner: string): string | undefined =>
     ranked.find((entry) => entry.tag !== winner)?.tag;
   const counts = `${matched} of ${total} tags matched`;

@@ -514,6 +514,15 @@ describe('select: the reason', () => {
     );
   });
 
+  it('is not "held" when the hold changes nothing', () => {
+    const decision = select(parsePolicy('semver:^1'), '1.3.0', tags('1.2.0', '1.3.0'), {
+      above: '1.3.0',
+    });
+    assert.equal(outcome(decision), 'keep 1.3.0');
+    assert.equal(decision.reason.held, false);
+    assert.match(decision.reason.text, /^keep 1\.3\.0: no tag ranks above it/);
+  });
+
   it('names the Flux v1 semantics and the default policy', () => {
     const flux = select(parsePolicy('semver:~1', 'flux-v1'), undefined, tags('1.2'));
     assert.equal(flux.reason.semantics, 'flux-v1');
