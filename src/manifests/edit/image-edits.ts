@@ -23,6 +23,13 @@ export function applyImageEdits(
   options: ImageEditOptions = {},
 ): string {
   const file = options.file ?? edits[0]?.slot.file ?? '<input>';
+  const other = edits.find((edit) => edit.slot.file !== edits[0]?.slot.file);
+  if (other !== undefined)
+    throw new ManifestEditError(
+      'EDIT_TARGET_NOT_FOUND',
+      { file, line: other.slot.line },
+      `one call edits one file, but a slot belongs to ${other.slot.file}`,
+    );
   return applyScalarEdits(
     text,
     edits.flatMap((edit) => scalarEditsFor(edit, file)),

@@ -221,3 +221,30 @@ describe('ranges', () => {
     assert.equal(out, DEPLOYMENT.replace('nginx:1.25', 'nginx:1.27'));
   });
 });
+
+describe('applyImageEdits', () => {
+  it('refuses slots of another file in the same call', () => {
+    const mine = slot([IMAGE_AT, IMAGE_AT + 10]);
+    const theirs: ImageSlot = { ...mine, file: 'apps/other.yaml', line: 3 };
+    refusal(
+      () =>
+        applyImageEdits(DEPLOYMENT, [
+          { slot: mine, to: parseImageRef('nginx:1.27') },
+          { slot: theirs, to: parseImageRef('nginx:1.27') },
+        ]),
+      {
+        code: 'EDIT_TARGET_NOT_FOUND',
+        file: 'apps/api.yaml',
+        line: 3,
+        reason: /apps\/other\.yaml/,
+      },
+    );
+  });
+
+  it('returns the text unchanged when the slot already holds the reference', () => {
+    const out = applyImageEdits(DEPLOYMENT, [
+      { slot: slot([IMAGE_AT, IMAGE_AT + 10]), to: parseImageRef('docker.io/library/nginx:1.25') },
+    ]);
+    assert.equal(out, DEPLOYMENT);
+  });
+});
