@@ -25,6 +25,7 @@ export {
   isGoogleRegistryHost,
   type GoogleTokenSource,
 } from './gcp.js';
+export { googleTagListMetadata } from './gcp-tags.js';
 export {
   createAcrCredentials,
   defaultAzureCredential,
