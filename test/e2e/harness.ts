@@ -28,7 +28,10 @@ export interface World {
   readonly host: string;
   /** The bare repository the server serves. */
   readonly bare: string;
-  push(repo: string, tags: readonly string[], created?: string): Promise<void>;
+  /** Pushes one image under these tags; returns its manifest digest. */
+  push(repo: string, tags: readonly string[], created?: string): Promise<string>;
+  /** Deletes a manifest (and so every tag pointing at it). */
+  deleteManifest(repo: string, digest: string): Promise<void>;
   cli(args: readonly string[]): Promise<RunResult>;
   /** A fresh clone of the repository at its current head (a person's working copy). */
   clone(): Promise<string>;
@@ -44,6 +47,8 @@ let counter = 0;
 export async function startWorld(
   files: (host: string) => Readonly<Record<string, FileSpec>>,
   config: (host: string) => string = () => '',
+  /** Serve Git through this URL instead (e.g. a proxy in front of the server). */
+  gitUrl?: (url: string) => Promise<string>,
 ): Promise<World> {
   const registry = await startRealRegistry({ kind: 'none' });
   const root = await tempDir('e2e');
@@ -52,7 +57,8 @@ export async function startWorld(
   const name = `gitops-${counter}.git`;
   const { bare } = await createBareRepo(root, name, [files(host)]);
   const git = await startGitHttpServer({ root });
-  const url = git.url(name);
+  const direct = git.url(name);
+  const url = gitUrl === undefined ? direct : await gitUrl(direct);
   const cacheDir = path.join(root, 'cache');
   const configFile = path.join(root, 'tagpilot.yaml');
   await writeFile(
@@ -61,7 +67,7 @@ export async function startWorld(
   );
   const pusher = new Pusher(registry.url);
   const work = await tempDir('person');
-  await gitCli(['clone', '-q', url, work]);
+  await gitCli(['clone', '-q', direct, work]);
   const world: World = {
     registry,
     git,
@@ -72,11 +78,15 @@ export async function startWorld(
     host,
     bare,
     async push(repo, tags, created = '2026-01-01T00:00:00Z') {
-      await pusher.pushImage(
-        repo,
-        makeImage(created, 'linux/amd64', `${repo}${tags.join(',')}`),
-        tags,
-      );
+      const image = makeImage(created, 'linux/amd64', `${repo}${tags.join(',')}`);
+      await pusher.pushImage(repo, image, tags);
+      return image.manifest.digest;
+    },
+    async deleteManifest(repo, digest) {
+      const response = await fetch(`${registry.url}/v2/${repo}/manifests/${digest}`, {
+        method: 'DELETE',
+      });
+      if (response.status !== 202) throw new Error(`delete ${repo}@${digest}: ${response.status}`);
     },
     cli: (args) =>
       runCli(['--config', configFile, '--log-level', 'warn', ...args], {
@@ -85,7 +95,7 @@ export async function startWorld(
       }),
     async clone() {
       const dir = await tempDir('clone');
-      await gitCli(['clone', '-q', url, dir]);
+      await gitCli(['clone', '-q', direct, dir]);
       return dir;
     },
     async personCommit(changes, message) {
