@@ -65,6 +65,7 @@ const fillerValue = fc.constantFrom(
   'héllo wörld',
 );
 const style = fc.constantFrom('plain', 'single', 'double');
+const digest = fc.stringMatching(/^[0-9a-f]{64}$/).map((hex) => `sha256:${hex}`);
 
 interface Doc {
   readonly text: string;
@@ -92,6 +93,7 @@ const docArb = fc
     tagOnly: fc.boolean(),
     repo: repository,
     oldTag: tag,
+    pinned: fc.option(digest),
     style,
     trailing: fc.option(commentText),
     before: fc.array(fc.tuple(word, fillerValue, fc.option(commentText)), { maxLength: 4 }),
@@ -111,7 +113,9 @@ const docArb = fc
     const keyIndent = pad(r.step);
     r.before.forEach(([key, v, c], i) => lines.push(`${keyIndent}x${i}-${key}: ${v}${comment(c)}`));
     const field = r.tagOnly ? 'tag' : 'image';
-    const value = quote(r.tagOnly ? r.oldTag : `${r.repo}:${r.oldTag}`, r.style);
+    // Digest pins live in reference-shaped fields here; tag-only fields hold just the tag.
+    const pin = r.tagOnly || r.pinned === null ? '' : `@${r.pinned}`;
+    const value = quote(r.tagOnly ? r.oldTag : `${r.repo}:${r.oldTag}${pin}`, r.style);
     let prefixOfValue: string;
     let valueLine: number;
     const itemIndent = r.indentSeq ? pad(r.step * 2) : pad(r.step);
@@ -137,7 +141,7 @@ const docArb = fc
       text: bom + body,
       range: [start, start + value.length],
       path: ['spec', 'containers', 0, field],
-      current: `${r.repo}:${r.oldTag}`,
+      current: `${r.repo}:${r.oldTag}${pin}`,
       tagOnly: r.tagOnly,
     };
   });
@@ -169,11 +173,16 @@ function utf8(text: string): Buffer {
 describe('image edits (property)', () => {
   it(`change only the edited range and read back as intended (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(docArb, tag, fc.boolean(), (doc, newTag, withoutQuotes) => {
+      fc.property(docArb, tag, digest, fc.boolean(), (doc, newTag, newDigest, withoutQuotes) => {
         const slot = slotFor(doc, withoutQuotes);
         // Writing the same tag is a no-op, whatever the file holds (see the golden cases).
         fc.pre(newTag !== slot.current.tag);
-        const to = withVersion(slot.current, newTag);
+        // A pinned reference always gets a new digest with its new tag.
+        const to = withVersion(
+          slot.current,
+          newTag,
+          slot.current.digest === undefined ? undefined : newDigest,
+        );
         const out = applyImageEdits(doc.text, [{ slot, to }]);
         const [start, end] = doc.range;
         // Prefix and suffix, byte for byte.
