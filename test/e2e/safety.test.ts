@@ -171,7 +171,9 @@ describe('crash safety: SIGKILL of bin/tagpilot run --once', () => {
       },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (_code, signal) => { resolve(signal); }),
+      child.once('exit', (_code, signal) => {
+        resolve(signal);
+      }),
     );
     await held;
     child.kill('SIGKILL');
