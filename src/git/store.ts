@@ -4,6 +4,7 @@
  * objects over receive-pack spoken here (docs/decisions/0040-git-minimal-push.md).
  */
 import fs, { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import git from 'isomorphic-git';
 import {
   GitNothingToCommit,
@@ -25,6 +26,7 @@ import {
   withSignature,
   writeCommitText,
 } from './objects.js';
+import { indexPack } from './pack-index.js';
 import { concatBytes } from './pkt-line.js';
 import {
   chooseCapabilities,
@@ -34,6 +36,7 @@ import {
   ZERO_OID,
 } from './receive-pack.js';
 import { httpStatusError, remoteError, type RemoteAction } from './remote-errors.js';
+import { canFetchDirectly, fetchPack } from './upload-pack.js';
 import type {
   CommitInfo,
   CommitSigner,
@@ -97,6 +100,7 @@ export class IsoGitStore implements GitStore {
   }
 
   async sync(): Promise<string> {
+    // The advertisement's capabilities also steer the first clone (upload-pack.ts).
     const fresh = !(await this.#initialized());
     const advertised = await this.#remote('fetch', () =>
       git.getRemoteInfo2({ http: this.#http, url: this.#o.url, protocolVersion: 1 }),
@@ -110,7 +114,53 @@ export class IsoGitStore implements GitStore {
       await this.#writeRef(this.#branchRef, remoteHead);
       return remoteHead;
     }
+    if (fresh && canFetchDirectly(advertised.capabilities, this.#o.depth)) {
+      return this.#initialClone(remoteHead, advertised.capabilities);
+    }
     return this.#fetchHead(fresh);
+  }
+
+  /**
+   * First clone: one upload-pack POST for the branch head, the pack indexed natively
+   * (pack-index.ts) instead of by isomorphic-git's JavaScript indexer (docs/git.md).
+   */
+  async #initialClone(head: string, capabilities: Record<string, string | true>): Promise<string> {
+    const gitdir = this.#o.gitdir;
+    try {
+      await fsp.mkdir(gitdir, { recursive: true });
+      await git.init({ fs, gitdir, bare: true, defaultBranch: this.#o.branch });
+      await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });
+      const { pack, shallows } = await this.#remote('fetch', () =>
+        fetchPack({
+          http: this.#o.http,
+          url: this.#o.url,
+          want: head,
+          depth: this.#o.depth,
+          advertised: capabilities,
+          agent: this.#o.agent ?? 'tagpilot/0.1',
+        }),
+      );
+      const { idx, packSha } = indexPack(pack);
+      const packDir = path.join(gitdir, 'objects', 'pack');
+      await fsp.mkdir(packDir, { recursive: true });
+      // Pack first, index last (renamed into place): an index never names a missing pack.
+      await fsp.writeFile(path.join(packDir, `pack-${packSha}.pack`), pack);
+      const tmp = path.join(packDir, `tmp-${packSha}.idx`);
+      await fsp.writeFile(tmp, idx);
+      await fsp.rename(tmp, path.join(packDir, `pack-${packSha}.idx`));
+      if (shallows.length > 0) {
+        await fsp.writeFile(path.join(gitdir, 'shallow'), `${shallows.join('\n')}\n`);
+      }
+      // The head must now be readable from the pack we indexed.
+      await git.readCommit({ fs, gitdir, oid: head, cache: this.#objects.cache });
+      await this.#writeRef(`refs/remotes/origin/${this.#o.branch}`, head);
+      await this.#writeRef(this.#branchRef, head);
+      await this.#writeRef(BASE_REF, head);
+      return head;
+    } catch (error: unknown) {
+      await fsp.rm(gitdir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Fetches the branch (a clone when fresh), resets the local branch and base onto it. */

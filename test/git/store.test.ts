@@ -59,7 +59,14 @@ describe('GitStore over git http-backend', () => {
     await gitCli(['branch', 'other', oids[0]!], bare);
     const store = await openTestStore(server.url('clone.git'));
     try {
+      const mark = server.requests.length;
       assert.equal(await store.sync(), oids[1]);
+      // One advertisement, one upload-pack POST (the pack is indexed in-process).
+      assert.deepEqual(
+        server.requests.slice(mark).map((r) => r.method),
+        ['GET', 'POST'],
+      );
+      await gitCli(['--git-dir', store.gitdir, 'fsck', '--full', '--strict']);
       assert.equal(await store.head(), oids[1]);
       // depth 1: the parent commit was not fetched; no tags, no other branch, no work tree.
       assert.equal(
@@ -249,6 +256,28 @@ describe('GitStore over git http-backend', () => {
       const mark = server.requests.length;
       await store.push(); // nothing of ours: no request at all
       assert.equal(server.requests.length, mark);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('clones the full history with depth 0', async () => {
+    const { bare, oids } = await createBareRepo(root, 'full.git', [
+      BASE,
+      { 'docs/readme.md': { content: 'v2\n' } },
+    ]);
+    const store = await openTestStore(server.url('full.git'), { depth: 0 });
+    try {
+      assert.equal(await store.sync(), oids[1]);
+      assert.equal(
+        (await gitCli(['--git-dir', store.gitdir, 'rev-parse', '--is-shallow-repository'])).trim(),
+        'false',
+      );
+      assert.equal(
+        (await gitCli(['--git-dir', store.gitdir, 'rev-list', '--count', 'main'])).trim(),
+        (await gitCli(['rev-list', '--count', 'main'], bare)).trim(),
+      );
+      await gitCli(['--git-dir', store.gitdir, 'fsck', '--full', '--strict']);
     } finally {
       await store.close();
     }
