@@ -22,7 +22,8 @@ export class FileContext {
   }
 
   note(severity: DiscoveryNote['severity'], offset: number | undefined, message: string): void {
-    if (offset === undefined) {
+    // Null scalars have no source position (-1).
+    if (offset === undefined || offset < 0) {
       this.notes.push({ severity, message });
       return;
     }

@@ -5,6 +5,7 @@
 import { YAMLException } from 'js-yaml';
 import { FileContext } from './context.js';
 import type { ExtractOptions, FileFacts, KustomizationRefs, NoteFact } from './facts.js';
+import { scanDocuments } from './fast-tree.js';
 import { extractHelmRelease, isHelmRelease } from './helm-release.js';
 import { extractKustomization, kustomizationRefs } from './kustomize.js';
 import { applyMarkers } from './markers.js';
@@ -43,7 +44,8 @@ export function extractText(source: string, options: ExtractOptions): FileFacts 
   const ctx = new FileContext(source, options);
   let documents: YDocument[];
   try {
-    documents = parseDocuments(source);
+    // The line scanner covers plain block YAML; anything else goes to the real parser.
+    documents = scanDocuments(source) ?? parseDocuments(source);
   } catch (error: unknown) {
     if (!(error instanceof YAMLException)) throw error;
     const line = error.mark === undefined ? undefined : error.mark.line + 1;

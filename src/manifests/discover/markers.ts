@@ -112,8 +112,9 @@ function collect(
   key?: string,
 ): void {
   if (node === undefined) return;
-  if (node.t === 'scalar') out.push({ scalar: node, path, key, parent, documentIndex });
-  else if (node.t === 'seq')
+  if (node.t === 'scalar') {
+    if (node.start >= 0) out.push({ scalar: node, path, key, parent, documentIndex });
+  } else if (node.t === 'seq')
     node.items.forEach((item, i) => {
       collect(item, `${path}[${i}]`, documentIndex, out);
     });

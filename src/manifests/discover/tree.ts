@@ -62,21 +62,21 @@ function attach(parent: Open | undefined, node: YNode): void {
   else parent.values.push(node);
 }
 
-function scalarOf(source: string, event: Extract<Event, { type: 4 }>): YScalar {
+function scalarOf(source: string, event: Extract<Event, { type: 4 }>, base: number): YScalar {
   const style = STYLES[event.style] ?? 'plain';
   const quoted = style === 'single' || style === 'double';
   // js-yaml's value range excludes the quotes; ours includes them (types.ts, SourceRange).
   return {
     t: 'scalar',
     value: getScalarValue(source, event),
-    start: quoted ? event.valueStart - 1 : event.valueStart,
-    end: quoted ? event.valueEnd + 1 : event.valueEnd,
+    start: base + (quoted ? event.valueStart - 1 : event.valueStart),
+    end: base + (quoted ? event.valueEnd + 1 : event.valueEnd),
     style,
   };
 }
 
-/** Parses every document of `source`; throws js-yaml's YAMLException on malformed input. */
-export function parseDocuments(source: string): YDocument[] {
+/** Builds documents from js-yaml events over `source`; `base` is added to every offset. */
+function build(source: string, base: number): YDocument[] {
   const documents: YDocument[] = [];
   const stack: Open[] = [];
   for (const event of parseEvents(source, {})) {
@@ -88,7 +88,7 @@ export function parseDocuments(source: string): YDocument[] {
       case EVENT_ID.MAPPING: {
         const node: YMap = {
           t: 'map',
-          start: event.start,
+          start: base + event.start,
           flow: event.style !== 1,
           keys: [],
           values: [],
@@ -98,16 +98,21 @@ export function parseDocuments(source: string): YDocument[] {
         break;
       }
       case EVENT_ID.SEQUENCE: {
-        const node: YSeq = { t: 'seq', start: event.start, flow: event.style !== 1, items: [] };
+        const node: YSeq = {
+          t: 'seq',
+          start: base + event.start,
+          flow: event.style !== 1,
+          items: [],
+        };
         attach(parent, node);
         stack.push(node);
         break;
       }
       case EVENT_ID.SCALAR:
-        attach(parent, scalarOf(source, event));
+        attach(parent, scalarOf(source, event, base));
         break;
       case EVENT_ID.ALIAS:
-        attach(parent, { t: 'alias', start: event.anchorStart - 1 });
+        attach(parent, { t: 'alias', start: base + event.anchorStart - 1 });
         break;
       case EVENT_ID.POP: {
         const closed = stack.pop();
@@ -117,6 +122,11 @@ export function parseDocuments(source: string): YDocument[] {
     }
   }
   return documents;
+}
+
+/** Parses every document of `source`; throws js-yaml's YAMLException on malformed input. */
+export function parseDocuments(source: string): YDocument[] {
+  return build(source, 0);
 }
 
 /** The value under a string key of a map (the first one, as js-yaml's loader would refuse dups). */
