@@ -18,6 +18,10 @@ import {
   type EcrDouble,
   type EcrImage,
 } from '../../support/registry-providers/ecr-double.js';
+import {
+  startContainerCredentialsDouble,
+  startImdsDouble,
+} from '../../support/registry-providers/aws-metadata-doubles.js';
 import { withCloudEnv } from '../../support/registry-providers/env.js';
 import { startStsDouble } from '../../support/registry-providers/sts-double.js';
 
@@ -202,6 +206,58 @@ describe('ECR through @aws-sdk/client-ecr against the JSON 1.1 double', () => {
       assert.equal(ecr.requests.at(-1)?.headers['x-amz-security-token'], 'sts-session-token-value');
     } finally {
       await sts.close();
+    }
+  });
+
+  it('takes container credentials (ECS task role, EKS Pod Identity) from the container endpoint', async () => {
+    const keys = {
+      accessKeyId: 'ASIACONTAINERKEY',
+      secretAccessKey: 'container-secret',
+      sessionToken: 'container-session',
+    };
+    const endpoint = await startContainerCredentialsDouble(keys, 'pod-identity-token');
+    try {
+      await withCloudEnv(
+        isolated({
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${endpoint.url}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: 'pod-identity-token',
+        }),
+        async () => {
+          const { provider } = setup();
+          assert.equal((await provider.credentialsFor(HOST))?.kind, 'basic');
+        },
+      );
+      assert.ok(endpoint.requests.length >= 1);
+      assert.equal(ecr.signers().at(-1), 'ASIACONTAINERKEY');
+      assert.equal(ecr.requests.at(-1)?.headers['x-amz-security-token'], 'container-session');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('falls back to the EC2 instance role through IMDSv2 when nothing else is configured', async () => {
+    const keys = {
+      accessKeyId: 'ASIAINSTANCEKEY',
+      secretAccessKey: 'instance-secret',
+      sessionToken: 'instance-session',
+    };
+    const imds = await startImdsDouble(keys);
+    try {
+      const env = isolated({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url });
+      delete env.AWS_EC2_METADATA_DISABLED;
+      await withCloudEnv(env, async () => {
+        const { provider } = setup();
+        assert.equal((await provider.credentialsFor(HOST))?.kind, 'basic');
+      });
+      assert.equal(imds.requests[0]?.method, 'PUT', 'IMDSv2 session first');
+      assert.ok(
+        imds.requests
+          .slice(1)
+          .every((r) => typeof r.headers['x-aws-ec2-metadata-token'] === 'string'),
+      );
+      assert.equal(ecr.signers().at(-1), 'ASIAINSTANCEKEY');
+    } finally {
+      await imds.close();
     }
   });
 
