@@ -13,6 +13,16 @@ import { UsageError } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { outputOption, printResult, type OutputFormat } from './output.js';
 
+/** The human form of a cycle summary: one line, then one line per problem. */
+export function summaryText(s: CycleSummary): string {
+  const what =
+    s.outcome === 'committed'
+      ? `committed ${(s.commit ?? '').slice(0, 12)}: ${s.updated} updated`
+      : `${s.outcome}: ${s.pending} update(s) pending`;
+  const line = `${what}, ${s.kept} kept, ${s.held} held, ${s.locked} locked, ${s.ignored} ignored, ${s.errors} error(s); ${s.repositoriesScanned} image repositories scanned with ${s.registryRequests} registry request(s) in ${s.durationMs} ms`;
+  return [line, ...s.problems.map((p) => `  problem: ${p}`)].join('\n') + '\n';
+}
+
 interface RunOptions {
   readonly repo?: string;
   readonly once?: boolean;
@@ -68,14 +78,11 @@ export const runCommand: CommandModule = {
           sleep,
         };
         const print = (summary: CycleSummary): void => {
-          const rows = Object.entries(summary).map(([key, value]) => ({
-            key,
-            value: Array.isArray(value) ? value.join('; ') : String(value ?? '-'),
-          }));
-          printResult(context.io.stdout, options.output, summary, rows, [
-            { header: 'field', value: (r) => r.key },
-            { header: 'value', value: (r) => r.value },
-          ]);
+          if (options.output === 'table') {
+            context.io.stdout.write(summaryText(summary));
+            return;
+          }
+          printResult(context.io.stdout, options.output, summary, [], []);
         };
         try {
           if (options.once === true) {
