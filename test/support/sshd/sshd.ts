@@ -6,6 +6,7 @@
  * git-receive-pack run. `AcceptEnv GIT_PROTOCOL` lets protocol v2 be requested as git does.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -43,6 +44,8 @@ export async function makeKey(
   passphrase = '',
 ): Promise<KeyPair> {
   const privateFile = join(dir, name);
+  // ssh-keygen would ask "Overwrite (y/n)?" and wait forever on an existing file.
+  if (existsSync(privateFile)) throw new Error(`makeKey: ${privateFile} already exists`);
   const bits = type === 'rsa' ? ['-b', '2048'] : type === 'ecdsa' ? ['-b', '256'] : [];
   await run('ssh-keygen', [
     '-q',
