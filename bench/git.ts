@@ -173,8 +173,14 @@ async function gitSteps(
   };
 }
 
-const fmt = (m: Measure | undefined): string =>
-  m === undefined ? '—' : `${(m.ms / 1000).toFixed(2)} s / ${m.rssMiB.toFixed(0)} MiB`;
+const fmt = (values: Measure[]): string => {
+  const m = median(values);
+  if (m === undefined) return '—';
+  const times = values.map((v) => v.ms / 1000);
+  const range =
+    values.length > 1 ? ` (${Math.min(...times).toFixed(2)}–${Math.max(...times).toFixed(2)})` : '';
+  return `${(m.ms / 1000).toFixed(2)} s${range} / ${m.rssMiB.toFixed(0)} MiB`;
+};
 
 async function main(): Promise<void> {
   const sizes = process.argv
@@ -230,14 +236,13 @@ async function main(): Promise<void> {
       } finally {
         await server.stop();
       }
-      console.log('| step | tagpilot (median time / max RSS) | git CLI (median time / max RSS) |');
+      console.log(
+        '| step | tagpilot: median (min–max) / peak RSS | git CLI: median (min–max) / peak RSS |',
+      );
       console.log('|---|---|---|');
       for (const [row, { tagpilot, git }] of rows) {
-        console.log(`| ${row} | ${fmt(median(tagpilot))} | ${fmt(median(git))} |`);
+        console.log(`| ${row} | ${fmt(tagpilot)} | ${fmt(git)} |`);
       }
-      console.log(
-        `(runs: ${[...rows.values()].map((r) => r.tagpilot.map((m) => (m.ms / 1000).toFixed(2)).join('/')).join(', ')} s tagpilot)`,
-      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -246,9 +251,13 @@ async function main(): Promise<void> {
 
 function median(values: Measure[]): Measure | undefined {
   if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a.ms - b.ms);
-  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return { ms: mid.ms, rssMiB: Math.max(...values.map((v) => v.rssMiB)) };
+  const sorted = values.map((v) => v.ms).sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const ms =
+    sorted.length % 2 === 1
+      ? (sorted[Math.floor(mid)] ?? 0)
+      : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { ms, rssMiB: Math.max(...values.map((v) => v.rssMiB)) };
 }
 
 if (process.argv[2] === '--step') {
