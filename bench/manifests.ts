@@ -24,6 +24,8 @@ type Phase = 'baseline' | 'cold' | 'warm';
 
 interface Measurement {
   readonly wallMs: number;
+  /** User + system CPU time of the timed part: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
   readonly peakRssMiB: number;
   readonly corpusRssMiB: number;
   readonly files: number;
@@ -255,6 +257,7 @@ function measure(which: Corpus, phase: Phase): Measurement {
   let parsed = 0;
   let slots = 0;
   let wallMs: number;
+  let cpu = process.cpuUsage();
   if (phase === 'baseline') {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const start = performance.now();
@@ -275,14 +278,17 @@ function measure(which: Corpus, phase: Phase): Measurement {
     const cache = new DiscoveryCache();
     discover(files, {}, cache);
     const changed = withTenChanged(files);
+    cpu = process.cpuUsage();
     const start = performance.now();
     const result = discover(changed, {}, cache);
     wallMs = performance.now() - start;
     parsed = result.parsed;
     slots = result.slots.length;
   }
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  return { wallMs, peakRssMiB, corpusRssMiB, files: files.length, parsed, slots };
+  return { wallMs, cpuMs, peakRssMiB, corpusRssMiB, files: files.length, parsed, slots };
 }
 
 function median(values: number[]): number {
@@ -317,22 +323,35 @@ function main(argv: readonly string[]): void {
         rows.set(phase, [...(rows.get(phase) ?? []), child(which, phase)]);
     const first = rows.get('baseline')?.[0];
     console.log(`\ncorpus ${which}: ${first?.files ?? 0} files`);
-    console.log('phase      wall ms (min-max)        peak RSS MiB  corpus RSS MiB  parsed  slots');
-    const baseline = median((rows.get('baseline') ?? []).map((m) => m.wallMs));
+    console.log(
+      'phase      wall ms median (min-max)   CPU ms median   peak RSS MiB  corpus RSS MiB  parsed  slots  speed-up (wall / CPU)',
+    );
+    const baseline = (rows.get('baseline') ?? []).map((m) => [m.wallMs, m.cpuMs] as const);
+    const baseWall = median(baseline.map(([w]) => w));
+    const baseCpu = median(baseline.map(([, c]) => c));
     for (const [phase, list] of rows) {
       const walls = list.map((m) => m.wallMs);
-      const m = list[0]!;
       const wall = median(walls);
-      const range = `${Math.min(...walls).toFixed(0)}-${Math.max(...walls).toFixed(0)}`;
-      console.log(
-        `${phase.padEnd(10)} ${wall.toFixed(0).padStart(7)} (${range})`.padEnd(36) +
-          `${Math.max(...list.map((x) => x.peakRssMiB))
-            .toFixed(0)
-            .padStart(
-              12,
-            )}  ${m.corpusRssMiB.toFixed(0).padStart(14)}  ${String(m.parsed).padStart(6)}  ${String(m.slots).padStart(5)}` +
-          (phase === 'baseline' ? '' : `   ${(baseline / wall).toFixed(1)}x faster than baseline`),
-      );
+      const cpu = median(list.map((m) => m.cpuMs));
+      const m = list[0];
+      if (m === undefined) continue;
+      const cells = [
+        phase.padEnd(10),
+        `${wall.toFixed(0)} (${Math.min(...walls).toFixed(0)}-${Math.max(...walls).toFixed(0)})`.padEnd(
+          26,
+        ),
+        cpu.toFixed(0).padStart(13),
+        Math.max(...list.map((x) => x.peakRssMiB))
+          .toFixed(0)
+          .padStart(14),
+        m.corpusRssMiB.toFixed(0).padStart(15),
+        String(m.parsed).padStart(7),
+        String(m.slots).padStart(6),
+        phase === 'baseline'
+          ? ''
+          : `  ${(baseWall / wall).toFixed(1)}x / ${(baseCpu / cpu).toFixed(1)}x`,
+      ];
+      console.log(cells.join(' '));
     }
   }
 }
