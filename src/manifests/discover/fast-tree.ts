@@ -144,6 +144,8 @@ function keyQuoteEnd(source: string, at: number, lineEnd: number): number {
 
 /** Scans `source`; undefined when it holds anything outside the accepted subset. */
 export function scanDocuments(source: string): YDocument[] | undefined {
+  // A lone `\r` is a line break to YAML; the scanner only knows `\n` and `\r\n`.
+  if (source.includes('\r') && /\r(?!\n)/.test(source)) return undefined;
   try {
     return scan(source);
   } catch (error: unknown) {

@@ -12,8 +12,8 @@ export function mayHoldSlots(source: string): boolean {
 }
 
 /**
- * True when `{{` appears outside quoted and block scalars: a Helm (Go) template, not YAML data.
- * Inside quoted strings it is data (Argo Workflows' `"{{inputs.parameters.x}}"`).
+ * The offset of a `{{` outside quoted and block scalars and comments: a Helm (Go) template, not
+ * YAML data. Inside quoted strings it is data (Argo Workflows' `"{{inputs.parameters.x}}"`).
  */
 export function templateOffset(
   source: string,
@@ -21,7 +21,11 @@ export function templateOffset(
 ): number | undefined {
   for (let at = source.indexOf('{{'); at !== -1; at = source.indexOf('{{', at + 2)) {
     const position = at;
-    if (!dataRanges.some(([start, end]) => start <= position && position < end)) return position;
+    if (dataRanges.some(([start, end]) => start <= position && position < end)) continue;
+    // `# see {{ .Values.x }}` in a comment is not a template either.
+    const before = source.slice(source.lastIndexOf('\n', position) + 1, position);
+    if (/(^|[ \t])#/.test(before)) continue;
+    return position;
   }
   return undefined;
 }

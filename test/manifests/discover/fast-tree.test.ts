@@ -85,6 +85,7 @@ const BAILS: Record<string, string> = {
   'a key with space before the colon': yaml('a : 1'),
   'a plain value holding ": "': yaml('a: b: c'),
   'a merge key with an alias': yaml('<<: *base'),
+  'old Mac line breaks': 'a: 1\rb: 2\r',
 };
 
 describe('fast tree: snippets', () => {

@@ -79,6 +79,12 @@ describe('discover: file handling', () => {
     assert.ok(result.notes.every((n) => n.message.includes('{{ }}')));
   });
 
+  it('{{ }} in a comment is not a template', () => {
+    const result = run({ 'c.yaml': `# rendered from {{ .Values.image }} upstream\n${POD}` });
+    assert.deepEqual(result.notes, []);
+    assert.equal(result.slots.length, 1);
+  });
+
   it('{{ }} inside quoted strings is data, not a template (Argo Workflows)', () => {
     const text =
       POD + yaml('---', 'kind: Workflow', 'spec:', '  args: ["{{inputs.parameters.x}}"]');
