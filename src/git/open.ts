@@ -27,6 +27,8 @@ export interface OpenGitStoreOptions {
   readonly logScanLimit?: number | undefined;
   readonly deepenStep?: number | undefined;
   readonly author: { readonly name: string; readonly email: string };
+  /** Defaults to the author. */
+  readonly committer?: { readonly name: string; readonly email: string } | undefined;
   /** HTTPS: token (or password) file and user name. */
   readonly tokenFile?: string | undefined;
   readonly username?: string | undefined;
@@ -182,6 +184,7 @@ export async function openGitStore(options: OpenGitStoreOptions): Promise<Opened
     hasCredentials: transport.hasCredentials,
     signer,
     author: options.author,
+    committer: options.committer,
     now: options.now,
     cache: options.cache,
     logScanLimit: options.logScanLimit,

@@ -127,6 +127,8 @@ export class IsoGitStore implements GitStore {
   async #initialClone(head: string, capabilities: Record<string, string | true>): Promise<string> {
     const gitdir = this.#o.gitdir;
     try {
+      // Leftovers of a clone killed half-way (no base ref yet) are discarded; we hold the lock.
+      await fsp.rm(gitdir, { recursive: true, force: true });
       await fsp.mkdir(gitdir, { recursive: true });
       await git.init({ fs, gitdir, bare: true, defaultBranch: this.#o.branch });
       await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });
@@ -167,6 +169,7 @@ export class IsoGitStore implements GitStore {
   async #fetchHead(fresh: boolean): Promise<string> {
     const gitdir = this.#o.gitdir;
     if (fresh) {
+      await fsp.rm(gitdir, { recursive: true, force: true });
       await fsp.mkdir(gitdir, { recursive: true });
       await git.init({ fs, gitdir, bare: true, defaultBranch: this.#o.branch });
       await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });

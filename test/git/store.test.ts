@@ -3,10 +3,15 @@
  * cycle, tree-edit commits and minimal pushes, read back with the git CLI.
  */
 import assert from 'node:assert/strict';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitNothingToCommit, GitPathInvalid, GitRefNotFound } from '../../src/git/index.js';
+import {
+  gitdirFor,
+  GitNothingToCommit,
+  GitPathInvalid,
+  GitRefNotFound,
+} from '../../src/git/index.js';
 import {
   packObjectCount,
   startGitHttpServer,
@@ -278,6 +283,23 @@ describe('GitStore over git http-backend', () => {
         (await gitCli(['rev-list', '--count', 'main'], bare)).trim(),
       );
       await gitCli(['--git-dir', store.gitdir, 'fsck', '--full', '--strict']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('discards the leftovers of a clone killed half-way', async () => {
+    const { oids } = await createBareRepo(root, 'leftover.git', [BASE]);
+    const cacheDir = await tempDir('cache');
+    const gitdir = gitdirFor(cacheDir, server.url('leftover.git'));
+    await mkdir(path.join(gitdir, 'objects', 'pack'), { recursive: true });
+    await writeFile(path.join(gitdir, 'objects', 'pack', 'pack-dead.pack'), 'PACK half written');
+    await writeFile(path.join(gitdir, 'HEAD'), 'garbage');
+    const store = await openTestStore(server.url('leftover.git'), { cacheDir });
+    try {
+      assert.equal(await store.sync(), oids[0]);
+      await gitCli(['--git-dir', gitdir, 'fsck', '--full', '--strict']);
+      assert.equal((await store.readFiles(['docs'])).length, 1);
     } finally {
       await store.close();
     }
