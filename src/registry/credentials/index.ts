@@ -6,7 +6,6 @@
  *
  * Every I/O dependency has a production default and can be replaced (tests, proxies).
  */
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { TokenCredential } from '@azure/identity';
 import type { RegistryProvidersSettings } from '../../config/sections/registry-providers.js';
 import type { SecretRedactor } from '../../telemetry/index.js';
@@ -21,7 +20,8 @@ import {
   googleTokenSource,
   type GoogleTokenSource,
 } from '../providers/gcp.js';
-import { fetchHttp, type ProviderHttp } from '../providers/http.js';
+import { axiosHttp, type ProviderHttp } from '../providers/http.js';
+import type { ProxySettings } from '../http/no-proxy.js';
 import type { CloudCredentialProvider } from '../providers/types.js';
 import type { CredentialProvider } from '../types.js';
 import { chainCredentials } from './chain.js';
@@ -47,6 +47,8 @@ export interface CredentialSettings {
    * Hub's API host listed under `docker.io` lets a non-default `dockerHub.apiUrl` get the login.
    */
   readonly tokenRealms?: Readonly<Record<string, readonly string[]>>;
+  /** `registries.proxy`: used by the provider HTTP calls and the ECR SDK client. */
+  readonly proxy?: ProxySettings | undefined;
 }
 
 export interface CredentialChainDeps {
@@ -85,21 +87,22 @@ export function createCredentialChain(
           helpersEnabled: providers.credentialHelpers.enabled,
           timeoutMs: providers.credentialHelpers.timeout,
         });
-  return chainCredentials(dockerConfig, cloudProviders(providers, deps, now));
+  return chainCredentials(dockerConfig, cloudProviders(settings, deps, now));
 }
 
 function cloudProviders(
-  providers: RegistryProvidersSettings,
+  settings: CredentialSettings,
   deps: CredentialChainDeps,
   now: () => number,
 ): CloudCredentialProvider[] {
+  const providers = settings.providers;
   const out: CloudCredentialProvider[] = [];
   // SDK clients are built lazily inside the factories, so a disabled or unused provider never
   // starts probing instance metadata endpoints.
   if (providers.ecr.enabled) {
     out.push(
       createEcrCredentials(providers.ecr, {
-        clientFor: deps.ecrClientFor ?? lazyEcr(providers),
+        clientFor: deps.ecrClientFor ?? defaultEcrClientFactory(providers.ecr, settings.proxy),
         redactor: deps.redactor,
         now,
       }),
@@ -122,7 +125,7 @@ function cloudProviders(
           getToken: (scopes, options) =>
             (credential ??= defaultAzureCredential(providers.acr)).getToken(scopes, options),
         },
-        http: deps.http ?? fetchHttp(),
+        http: deps.http ?? axiosHttp({ proxy: settings.proxy }),
         redactor: deps.redactor,
         now,
         timeoutMs: providers.requestTimeout,
@@ -131,9 +134,4 @@ function cloudProviders(
     );
   }
   return out;
-}
-
-function lazyEcr(providers: RegistryProvidersSettings): EcrClientFactory {
-  let factory: EcrClientFactory | undefined;
-  return (registry): ECRClient => (factory ??= defaultEcrClientFactory(providers.ecr))(registry);
 }

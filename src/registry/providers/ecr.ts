@@ -10,7 +10,9 @@ import {
   GetAuthorizationTokenCommand,
   type ECRClientConfig,
 } from '@aws-sdk/client-ecr';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { RegistryProvidersSettings } from '../../config/sections/registry-providers.js';
+import { proxyFor, type ProxySettings } from '../http/no-proxy.js';
 import type { ImageRef } from '../../image/index.js';
 import type { SecretRedactor } from '../../telemetry/index.js';
 import { CredentialError } from '../credentials/errors.js';
@@ -31,7 +33,15 @@ export type EcrSettings = RegistryProvidersSettings['ecr'];
 /** Makes the SDK client for one registry's region; tests point it at a double by `endpoint`. */
 export type EcrClientFactory = (registry: EcrRegistry) => ECRClient;
 
-export function defaultEcrClientFactory(settings: EcrSettings): EcrClientFactory {
+/**
+ * SDK clients per region, created on first use. The proxy applies to the ECR API host (the
+ * SDK does not read HTTPS_PROXY itself); web identity/STS calls of the credential chain use
+ * their own clients and are not proxied by this.
+ */
+export function defaultEcrClientFactory(
+  settings: EcrSettings,
+  proxy: ProxySettings = {},
+): EcrClientFactory {
   const clients = new Map<string, ECRClient>();
   return (registry) => {
     const region = settings.region ?? registry.region;
@@ -44,6 +54,12 @@ export function defaultEcrClientFactory(settings: EcrSettings): EcrClientFactory
         useFipsEndpoint: registry.fips,
       };
       if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
+      const api = new URL(settings.endpoint ?? `https://api.ecr.${region}.amazonaws.com`);
+      const via = proxyFor(api, proxy);
+      if (via !== undefined) {
+        const agent = new HttpsProxyAgent(via, { keepAlive: true });
+        config.requestHandler = { httpsAgent: agent, httpAgent: agent };
+      }
       client = new ECRClient(config);
       clients.set(key, client);
     }

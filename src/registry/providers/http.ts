@@ -1,9 +1,16 @@
 /**
  * The small HTTP surface the providers need (ACR token exchange, Docker Hub's API). Injected so
- * the core can hand in its proxy-aware client and tests can count requests; the default uses
- * Node's fetch. Redirects are never followed: a provider call that redirects is an error, so a
- * credential can never ride a redirect to another host (team rules, "Security").
+ * tests can count requests; the default (`axiosHttp`) uses axios with the proxy settings of
+ * `registries.proxy`, like the core's transport. Redirects are never followed: a provider call
+ * that redirects is an error, so a credential (in a header or, for the ACR exchange, in a POST
+ * body) can never ride a redirect to another host (team rules, "Security").
  */
+import axios, { type AxiosInstance } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { proxyFor, type ProxySettings } from '../http/no-proxy.js';
+
 export interface ProviderRequest {
   readonly method: 'GET' | 'POST';
   readonly url: string;
@@ -24,40 +31,52 @@ export type ProviderHttp = (request: ProviderRequest) => Promise<ProviderRespons
 /** Provider answers are small JSON documents; a larger body is refused, not buffered. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-export class ResponseTooLargeError extends Error {
-  constructor(readonly url: string) {
-    super(`response from ${new URL(url).host} is larger than ${MAX_RESPONSE_BYTES} bytes`);
-  }
-}
-
-export function fetchHttp(fetchImpl: typeof fetch = fetch): ProviderHttp {
+/** The default: axios, no redirects, size-limited, through the configured proxy. */
+export function axiosHttp(options: { proxy?: ProxySettings | undefined } = {}): ProviderHttp {
+  const instance: AxiosInstance = axios.create({
+    maxRedirects: 0,
+    validateStatus: () => true,
+    responseType: 'arraybuffer',
+    // axios would read HTTP(S)_PROXY itself; the proxy comes from settings handed in instead.
+    proxy: false,
+  });
+  const agents = new Map<string, http.Agent>();
+  const agentFor = (url: URL) => {
+    const proxy = proxyFor(url, options.proxy ?? {});
+    const key = `${url.protocol}|${proxy ?? ''}`;
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      if (proxy !== undefined) agent = new HttpsProxyAgent(proxy, { keepAlive: true });
+      else if (url.protocol === 'https:') agent = new https.Agent({ keepAlive: true });
+      else agent = new http.Agent({ keepAlive: true });
+      agents.set(key, agent);
+    }
+    return url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent };
+  };
   return async (request) => {
-    const init: RequestInit = {
+    const url = new URL(request.url);
+    const response = await instance.request<ArrayBuffer>({
       method: request.method,
-      redirect: 'manual',
+      url: url.href,
+      headers: { ...request.headers },
+      data: request.body,
+      timeout: request.timeoutMs,
       signal: AbortSignal.timeout(request.timeoutMs),
-    };
-    if (request.headers !== undefined) init.headers = { ...request.headers };
-    if (request.body !== undefined) init.body = request.body;
-    const response = await fetchImpl(request.url, init);
-    const text = await readLimited(response, request.url);
+      maxContentLength: MAX_RESPONSE_BYTES,
+      ...agentFor(url),
+    });
+    const raw = response.data as ArrayBuffer | Buffer | undefined;
+    const text =
+      raw === undefined ? '' : (Buffer.isBuffer(raw) ? raw : Buffer.from(raw)).toString('utf8');
     return {
       status: response.status,
-      header: (name) => response.headers.get(name) ?? undefined,
+      header: (name) => {
+        const value: unknown = response.headers[name.toLowerCase()];
+        if (typeof value === 'string') return value;
+        if (typeof value === 'number') return String(value);
+        return Array.isArray(value) ? value.map(String).join(', ') : undefined;
+      },
       text,
     };
   };
-}
-
-async function readLimited(response: Response, url: string): Promise<string> {
-  if (response.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Leaving the loop early cancels the stream, so an oversized body is not read to the end.
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError(url);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

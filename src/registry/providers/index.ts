@@ -9,7 +9,7 @@ import type { BulkMetadataSource, CredentialProvider } from '../types.js';
 import type { CredentialSettings } from '../credentials/index.js';
 import { createDockerHubBulkSource } from './dockerhub.js';
 import { createEcrBulkSource, defaultEcrClientFactory, type EcrClientFactory } from './ecr.js';
-import { fetchHttp, type ProviderHttp } from './http.js';
+import { axiosHttp, type ProviderHttp } from './http.js';
 
 export { parseEcrHost, type EcrRegistry } from './ecr-host.js';
 export {
@@ -35,7 +35,7 @@ export {
 } from './acr.js';
 export { createDockerHubBulkSource, DOCKER_HUB_API_ORIGIN } from './dockerhub.js';
 export {
-  fetchHttp,
+  axiosHttp,
   type ProviderHttp,
   type ProviderRequest,
   type ProviderResponse,
@@ -70,7 +70,8 @@ export function createBulkSources(
     let factory = deps.ecrClientFor;
     out.push(
       createEcrBulkSource(providers.ecr, {
-        clientFor: (registry) => (factory ??= defaultEcrClientFactory(providers.ecr))(registry),
+        clientFor: (registry) =>
+          (factory ??= defaultEcrClientFactory(providers.ecr, settings.proxy))(registry),
         redactor: deps.redactor,
         now,
       }),
@@ -82,7 +83,7 @@ export function createBulkSources(
       deps.allowCredentialsTo ?? ((apiHost: string) => paired.includes(apiHost));
     out.push(
       createDockerHubBulkSource(providers.dockerHub, {
-        http: deps.http ?? fetchHttp(),
+        http: deps.http ?? axiosHttp({ proxy: settings.proxy }),
         redactor: deps.redactor,
         logger: deps.logger,
         now,

@@ -7,7 +7,7 @@ import { CredentialError } from '../../../src/registry/credentials/index.js';
 import {
   createAcrCredentials,
   defaultAzureCredential,
-  fetchHttp,
+  axiosHttp,
 } from '../../../src/registry/providers/index.js';
 import { MICROSOFT_LOGIN, routeToDouble } from '../../support/registry-providers/azure-http.js';
 import { captureLogger } from '../../support/registry-providers/capture.js';
@@ -26,7 +26,7 @@ describe('ACR without any Azure identity', () => {
         const acr = registryProvidersSchema.parse({}).acr;
         const provider = createAcrCredentials(acr, {
           credential: defaultAzureCredential(acr, routeToDouble([MICROSOFT_LOGIN], nowhere.url)),
-          http: fetchHttp(),
+          http: axiosHttp(),
           redactor: captured.redactor,
           now: Date.now,
           timeoutMs: 5000,

@@ -10,7 +10,7 @@ import {
   acrScopeFor,
   createAcrCredentials,
   defaultAzureCredential,
-  fetchHttp,
+  axiosHttp,
   type AzureClientOptions,
 } from '../../../src/registry/providers/index.js';
 import { MICROSOFT_LOGIN, routeToDouble } from '../../support/registry-providers/azure-http.js';
@@ -74,7 +74,7 @@ describe('ACR: Azure AD token → /oauth2/exchange → identity token', () => {
     const acr = registryProvidersSchema.parse({ acr: settings }).acr;
     const provider = createAcrCredentials(acr, {
       credential: defaultAzureCredential(acr, clientOptions),
-      http: fetchHttp(),
+      http: axiosHttp(),
       redactor: captured.redactor,
       now,
       timeoutMs: 5000,
@@ -208,7 +208,7 @@ describe('ACR: Azure AD token → /oauth2/exchange → identity token', () => {
         const acr = registryProvidersSchema.parse({}).acr;
         const provider = createAcrCredentials(acr, {
           credential: defaultAzureCredential(acr),
-          http: fetchHttp(),
+          http: axiosHttp(),
           redactor: captured.redactor,
           now: Date.now,
           timeoutMs: 5000,

@@ -10,8 +10,8 @@ import { createCredentialChain } from '../../../src/registry/credentials/index.j
 import {
   createBulkSources,
   defaultEcrClientFactory,
-  fetchHttp,
 } from '../../../src/registry/providers/index.js';
+import { startConnectProxy } from '../../support/registry-providers/connect-proxy.js';
 import { captureLogger } from '../../support/registry-providers/capture.js';
 import { startEcrDouble, type EcrDouble } from '../../support/registry-providers/ecr-double.js';
 import {
@@ -120,7 +120,6 @@ describe('createCredentialChain and createBulkSources, composed from config', ()
       logger: captured.logger,
       credentials,
       ecrClientFor,
-      http: fetchHttp(),
     });
     return { credentials, bulk, captured };
   }
@@ -173,6 +172,31 @@ describe('createCredentialChain and createBulkSources, composed from config', ()
       digest: `sha256:${'1'.repeat(64)}`,
       pushed: 1_700_000_000_000,
     });
+  });
+
+  it('sends provider HTTP through registries.proxy, and skips it for NO_PROXY hosts', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const before = hub.requests.length;
+      const proxied = await compose({
+        tokenRealms: { 'docker.io': [hub.host] },
+        proxy: { httpProxy: proxy.url },
+      });
+      const result = await bulkFor(proxied.bulk, 'docker.io').metadata(
+        parseImageRef('octo/private:p1'),
+      );
+      assert.equal(result.size, 1);
+      assert.ok(proxy.targets.length >= 1);
+      assert.ok(proxy.targets.every((t) => t === hub.host));
+      assert.ok(hub.requests.length > before, 'the double answered through the tunnel');
+
+      const seen = proxy.targets.length;
+      const bypassed = await compose({ proxy: { httpProxy: proxy.url, noProxy: '127.0.0.1' } });
+      await bulkFor(bypassed.bulk, 'docker.io').metadata(parseImageRef('octo/private:p1'));
+      assert.equal(proxy.targets.length, seen);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('has no bulk sources when bulk metadata is off', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { registryProvidersSchema } from '../../../src/config/sections/registry-providers.js';
 import { parseImageRef } from '../../../src/image/index.js';
 import { CredentialError } from '../../../src/registry/credentials/index.js';
-import { createDockerHubBulkSource, fetchHttp } from '../../../src/registry/providers/index.js';
+import { axiosHttp, createDockerHubBulkSource } from '../../../src/registry/providers/index.js';
 import type { CredentialProvider } from '../../../src/registry/types.js';
 import { captureLogger } from '../../support/registry-providers/capture.js';
 import {
@@ -55,7 +55,7 @@ describe('Docker Hub tags API as a bulk metadata source (against the Hub API dou
       dockerHub: { apiUrl: hub.url, ...settings },
     }).dockerHub;
     const bulk = createDockerHubBulkSource(parsed, {
-      http: fetchHttp(),
+      http: axiosHttp(),
       redactor: captured.redactor,
       logger: captured.logger,
       now: Date.now,
