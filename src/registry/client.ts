@@ -148,6 +148,7 @@ class OciRegistryClient implements RegistryClient {
   readonly #failures = new Map<string, { error: RegistryError; until: number }>();
   /** The endpoint that last answered for a repository (a mirror or the registry). */
   readonly #servedBy = new Map<string, Endpoint>();
+  readonly #closeTransport: () => void;
 
   constructor(
     private readonly options: RegistryClientOptions,
@@ -162,21 +163,24 @@ class OciRegistryClient implements RegistryClient {
       this.#requests += 1;
       this.#byHost[url.host] = (this.#byHost[url.host] ?? 0) + 1;
     };
-    const baseSend =
-      options.send ??
-      createTransport({
-        timeoutMs: settings.requestTimeout ?? DEFAULT_TIMEOUT_MS,
-        maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
-        proxy: options.proxy ?? settings.proxy ?? {},
-        caByHost,
-        onRequest: counted,
-      });
-    const send: HttpSend =
+    const transport =
       options.send === undefined
-        ? baseSend
+        ? createTransport({
+            timeoutMs: settings.requestTimeout ?? DEFAULT_TIMEOUT_MS,
+            maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
+            proxy: options.proxy ?? settings.proxy ?? {},
+            caByHost,
+            onRequest: counted,
+          })
+        : undefined;
+    this.#closeTransport = () => transport?.close();
+    const injected = options.send;
+    const send: HttpSend =
+      injected === undefined
+        ? (transport?.send ?? (() => Promise.reject(new Error('no transport'))))
         : async (request) => {
             counted(request.url);
-            return baseSend(request);
+            return injected(request);
           };
     this.#limiter = new HostLimiter({
       rates,
@@ -295,6 +299,7 @@ class OciRegistryClient implements RegistryClient {
 
   async close(): Promise<void> {
     await this.#limiter.stop();
+    this.#closeTransport();
   }
 
   #repoKey(image: ImageRef): string {

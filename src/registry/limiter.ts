@@ -50,6 +50,9 @@ interface HostState {
   gap: number;
   blockedUntil: number;
   quota: PullQuota | undefined;
+  /** Smallest spacing between pull-counting requests while the quota is low. */
+  pullGap: number;
+  lastPullAt: number;
 }
 
 export class HostLimiter {
@@ -80,6 +83,8 @@ export class HostLimiter {
         gap,
         blockedUntil: 0,
         quota: undefined,
+        pullGap: 0,
+        lastPullAt: Number.NEGATIVE_INFINITY,
       };
       this.#hosts.set(host, state);
     }
@@ -118,25 +123,35 @@ export class HostLimiter {
   }
 
   /**
-   * Docker Hub pull quota as last reported. When low, spread what is left over the window so
-   * the rate slows down smoothly before the quota is gone.
+   * Docker Hub pull quota as last reported. When it runs low, pull-counting requests are spread
+   * over what is left of the window (one per window/remaining) instead of spent at once; the
+   * requests that do not count (HEAD, tag lists) keep their normal rate.
    */
   recordQuota(host: string, quota: PullQuota): void {
     const state = this.#state(host);
     state.quota = quota;
-    if (quota.windowSeconds !== undefined && quota.remaining > 0) {
-      const spread = Math.ceil((quota.windowSeconds * 1000) / quota.remaining);
-      if (quota.remaining <= this.pullReserve * 4 && spread > state.gap) {
-        state.gap = Math.min(MAX_GAP_MS, spread);
-        state.limiter.updateSettings({ minTime: state.gap });
-      }
-    }
+    state.pullGap =
+      quota.windowSeconds !== undefined &&
+      quota.remaining > 0 &&
+      quota.remaining <= this.pullReserve * 4
+        ? Math.ceil((quota.windowSeconds * 1000) / quota.remaining)
+        : 0;
   }
 
-  /** True when a request that counts as a pull may still be spent on `host`. */
-  pullAllowed(host: string): boolean {
-    const quota = this.#hosts.get(host)?.quota;
-    return quota === undefined || quota.remaining > this.pullReserve;
+  /**
+   * Takes one pull-counting request from `host`'s quota if the quota allows it now; checked and
+   * taken in one step so concurrent requests cannot all pass the check.
+   */
+  takePull(host: string): boolean {
+    const state = this.#hosts.get(host);
+    if (state?.quota === undefined) return true;
+    if (state.quota.remaining <= this.pullReserve) return false;
+    const now = this.#now();
+    if (now < state.lastPullAt + state.pullGap) return false;
+    state.lastPullAt = now;
+    // Local estimate until the next response reports the real figure.
+    state.quota = { ...state.quota, remaining: state.quota.remaining - 1 };
+    return true;
   }
 
   quotaFor(host: string): PullQuota | undefined {

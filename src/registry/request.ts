@@ -87,12 +87,12 @@ export class Requester implements RegistryCaller {
     let attempt = 0;
     let authRounds = 0;
     for (;;) {
-      if (call.countsAsPull === true && !this.options.limiter.pullAllowed(host)) {
+      if (call.countsAsPull === true && !this.options.limiter.takePull(host)) {
         const quota = this.options.limiter.quotaFor(host);
         throw new RegistryRateLimitedError(
           call.context,
           quota?.windowSeconds === undefined ? undefined : quota.windowSeconds * 1000,
-          `pull quota nearly used up (${quota?.remaining ?? 0} left); metadata fetches wait for the next window`,
+          `pull quota running low (${quota?.remaining ?? 0} left); pull-counting requests are spread over the window`,
         );
       }
       const authorization = await this.options.auth.header(call.target, call.scope, call.context);

@@ -160,9 +160,11 @@ describe('real registry, token auth (ES256 JWT with x5c)', () => {
     );
     const seen = tokens.requests.slice(tokenMark);
     assert.equal(seen.length, 1);
-    assert.deepEqual(seen[0]?.scopes, ['repository:public/app:pull']);
-    assert.equal(seen[0]?.service, tokens.service);
-    assert.equal(seen[0]?.authorization, undefined);
+    const [first] = seen;
+    assert.ok(first !== undefined);
+    assert.deepEqual(first.scopes, ['repository:public/app:pull']);
+    assert.equal(first.service, tokens.service);
+    assert.equal(first.authorization, undefined);
     await client.close();
   });
 

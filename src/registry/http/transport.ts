@@ -33,7 +33,13 @@ export interface TransportOptions {
 
 export const DEFAULT_USER_AGENT = 'tagpilot/0.1 (+https://github.com/tagpilot)';
 
-export function createTransport(options: TransportOptions): HttpSend {
+export interface Transport {
+  readonly send: HttpSend;
+  /** Closes idle keep-alive sockets. */
+  close(): void;
+}
+
+export function createTransport(options: TransportOptions): Transport {
   const instance: AxiosInstance = axios.create({
     maxRedirects: 0,
     validateStatus: () => true,
@@ -101,7 +107,7 @@ export function createTransport(options: TransportOptions): HttpSend {
     }
   };
 
-  return async (request) => {
+  const send: HttpSend = async (request) => {
     let url = request.url;
     let method: string = request.method;
     let headers: Record<string, string> = { ...request.headers };
@@ -125,6 +131,13 @@ export function createTransport(options: TransportOptions): HttpSend {
       if (!next.ok) throw new RegistryRedirectError(request.context, next.reason);
       ({ url, method, headers, body } = next);
     }
+  };
+  return {
+    send,
+    close: () => {
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
+    },
   };
 }
 
