@@ -4,6 +4,7 @@
  * hold releases by `tagpilot policy --unlock`). Absent file = defaults. Parsed strictly: a
  * malformed file suspends nothing but is reported, and is never rewritten unverified.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { TagpilotError } from '../errors/index.js';
@@ -56,7 +57,7 @@ export function formatState(state: RepoState): string {
   const body = Object.keys(state).length === 0 ? '{}\n' : stringify(state);
   const text = `# Written by tagpilot (suspend/resume, policy --unlock); see docs/automation.md.\n${body}`;
   const back = parseState(text);
-  if (JSON.stringify(back) !== JSON.stringify(state))
+  if (!isDeepStrictEqual(back, state))
     throw new StateFileError('internal error: the state did not survive a round-trip');
   return text;
 }

@@ -212,6 +212,7 @@ export async function commitChange(
     store: GitStore,
     head: string,
     files: readonly GitFile[],
+    repo: RepositoryConfig,
   ) => Promise<{ writes: FileWrite[]; message: string; description: string }>,
 ): Promise<ChangeResult> {
   const { config } = context.config(NO_OVERRIDES);
@@ -235,7 +236,7 @@ export async function commitChange(
         resolved.repo.paths.map((p) => p.replace(/^\.(\/|$)/, '').replace(/\/+$/, '')),
         head,
       );
-      const change = await make(store, head, files);
+      const change = await make(store, head, files, resolved.repo);
       if (change.writes.length === 0) return { commit: undefined, description: change.description };
       const oid = await store.commit(change.writes, change.message);
       try {

@@ -12,8 +12,12 @@ import { listImagesCommand } from './list-images.js';
 import { listWorkloadsCommand } from './list-workloads.js';
 import { parseImageCommand } from './parse-image.js';
 import { planCommand } from './plan.js';
+import { policyCommand } from './policy.js';
+import { releaseCommand } from './release.js';
+import { resumeCommand } from './resume.js';
 import { runCommand } from './run.js';
 import { selectCommand } from './select.js';
+import { suspendCommand } from './suspend.js';
 
 export interface CommandModule {
   register(program: Command, context: CliContext, setExit: (code: number) => void): void;
@@ -30,4 +34,8 @@ export const COMMANDS: readonly CommandModule[] = [
   explainCommand,
   listWorkloadsCommand,
   listImagesCommand,
+  policyCommand,
+  releaseCommand,
+  suspendCommand,
+  resumeCommand,
 ];

@@ -1,0 +1,3 @@
+import { stateCommand } from './suspend.js';
+
+export const resumeCommand = stateCommand('resume');
