@@ -5,12 +5,13 @@
  * time proportional to the number of slots, not the bytes.
  */
 import { minimatch } from 'minimatch';
-import { formatFieldSlotId, formatWorkloadId } from '../../policy/index.js';
+import { formatFieldSlotId } from '../../policy/index.js';
 import type { DiscoveryNote, DiscoveryResult, ImageSlot, ManifestFile } from '../types.js';
 import { DiscoveryCache } from './cache.js';
 import { extractBytes } from './extract.js';
 import type { ExtractOptions, FileFacts, SlotFact } from './facts.js';
 import { isKustomizationFile } from './kustomize.js';
+import { formatContainerSlotId } from './slot-id.js';
 import { configuredRoot, dirname, normalizePath, resolveFrom, rootOf } from './roots.js';
 
 export interface DiscoveryOptions {
@@ -146,7 +147,7 @@ function toSlot(
   return {
     id:
       workload !== undefined && container !== undefined && !isPatch
-        ? `${formatWorkloadId(workload)}/${container}`
+        ? formatContainerSlotId(workload, container)
         : formatFieldSlotId(file, fact.yamlPath),
     file,
     documentIndex: fact.documentIndex,
