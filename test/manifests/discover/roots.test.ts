@@ -41,6 +41,17 @@ describe('discover: duplicate definitions within one deployable root', () => {
     const result = run({ 'one.yaml': text });
     assert.deepEqual(result.slots, []);
     assert.match(messages(result)[0] ?? '', /one\.yaml:1 and one\.yaml:13/);
+
+    const indent = (doc: string): string =>
+      doc
+        .trimEnd()
+        .split('\n')
+        .map((line, i) => (i === 0 ? `  - ${line}` : `    ${line}`))
+        .join('\n');
+    const list = `kind: List\nitems:\n${indent(deployment('api'))}\n${indent(deployment('api'))}\n`;
+    const listed = run({ 'list.yaml': list });
+    assert.deepEqual(listed.slots, []);
+    assert.match(messages(listed)[0] ?? '', /list\.yaml:3 and list\.yaml:14/);
   });
 
   it('the same namespace/kind/name in a different namespace is a different object', () => {
