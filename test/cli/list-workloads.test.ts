@@ -1,0 +1,24 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../support/cli.js';
+
+describe('tagpilot list-workloads', () => {
+  it('--help exits 0 and documents the exit codes', async () => {
+    const result = await runCli(['list-workloads', '--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /Usage: tagpilot list-workloads/);
+    assert.match(result.stdout, /Exit codes/);
+  });
+
+  it('exits 2 when no repository is configured or given', async () => {
+    const result = await runCli(['list-workloads']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /no repository: give --repo/);
+  });
+
+  it('exits 2 for a --repo that is neither a URL nor a directory', async () => {
+    const result = await runCli(['list-workloads', '--repo', './does-not-exist']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /neither a URL nor an existing directory/);
+  });
+});
