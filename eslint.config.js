@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', '.cache/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', '.cache/', '.tmp-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
