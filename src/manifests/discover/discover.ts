@@ -98,10 +98,15 @@ export function discover(
     if (!isPatch)
       for (const object of facts.objects) {
         const key = `${root}\u0000${object.key}`;
-        definitions.set(key, [...(definitions.get(key) ?? []), { file: path, line: object.line }]);
+        const where = { file: path, line: object.line };
+        const known = definitions.get(key);
+        if (known === undefined) definitions.set(key, [where]);
+        else known.push(where);
       }
     // Files come in path order; within a file, slots in source order.
-    for (const fact of [...facts.slots].sort((a, b) => a.line - b.line)) {
+    const ordered =
+      facts.slots.length < 2 ? facts.slots : [...facts.slots].sort((a, b) => a.line - b.line);
+    for (const fact of ordered) {
       const slot = toSlot(fact, path, root, isPatch);
       if (slot === undefined) continue;
       pending.push({

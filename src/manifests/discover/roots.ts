@@ -6,8 +6,12 @@
  */
 import { posix } from 'node:path';
 
+const UNUSUAL = /(^|\/)\.{1,2}(\/|$)|\/\/|\\|\/$|^\.$|^$/;
+
 /** `./a/b/` → `a/b`; `.` and `` → `` (the repository root). */
 export function normalizePath(path: string): string {
+  // Most paths from Git are already normal; skip the work for them.
+  if (!UNUSUAL.test(path)) return path;
   const normal = posix.normalize(path.replaceAll('\\', '/'));
   const trimmed = normal.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   return trimmed === '.' ? '' : trimmed;
