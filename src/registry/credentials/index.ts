@@ -114,6 +114,7 @@ function cloudProviders(
       createGcpCredentials(providers.gcp, {
         tokenSource: () => (source ??= googleTokenSource(providers.gcp))(),
         redactor: deps.redactor,
+        logger: deps.logger,
       }),
     );
   }
@@ -127,6 +128,7 @@ function cloudProviders(
         },
         http: deps.http ?? axiosHttp({ proxy: settings.proxy }),
         redactor: deps.redactor,
+        logger: deps.logger,
         now,
         timeoutMs: providers.requestTimeout,
         ...(deps.acrExchangeUrl === undefined ? {} : { exchangeUrl: deps.acrExchangeUrl }),

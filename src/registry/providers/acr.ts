@@ -6,7 +6,9 @@
  * name (Azure/acr `docs/AAD-OAuth.md`, "Exchanging AAD token for ACR refresh token").
  */
 import {
+  AggregateAuthenticationError,
   ChainedTokenCredential,
+  CredentialUnavailableError,
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
   type TokenCredential,
@@ -16,6 +18,7 @@ import { z } from 'zod';
 import type { RegistryProvidersSettings } from '../../config/sections/registry-providers.js';
 import type { SecretRedactor } from '../../telemetry/index.js';
 import { CredentialError } from '../credentials/errors.js';
+import type { ProviderLogger } from '../credentials/logger.js';
 import type { RegistryCredentials } from '../types.js';
 import type { ProviderHttp } from './http.js';
 import type { CloudCredentialProvider } from './types.js';
@@ -82,6 +85,7 @@ export function defaultAzureCredential(
 
 export interface AcrDeps {
   readonly credential: TokenCredential;
+  readonly logger: ProviderLogger;
   readonly http: ProviderHttp;
   readonly redactor: SecretRedactor;
   readonly now: () => number;
@@ -102,9 +106,12 @@ export function createAcrCredentials(
   deps: AcrDeps,
 ): CloudCredentialProvider {
   const cache = new Map<string, Cached>();
-  const inFlight = new Map<string, Promise<Cached>>();
+  const inFlight = new Map<string, Promise<Cached | undefined>>();
   const exchangeUrl = deps.exchangeUrl ?? ((host: string) => `https://${host}/oauth2/exchange`);
 
+  let warnedNoIdentity = false;
+
+  /** The AAD token, or undefined when this machine has no Azure identity at all. */
   async function aadToken(host: string, scope: string) {
     try {
       const token = await deps.credential.getToken(scope);
@@ -113,16 +120,31 @@ export function createAcrCredentials(
       return token;
     } catch (error: unknown) {
       const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : '';
+      const advice =
+        'configure workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE) or a managed identity with AcrPull on the registry';
+      // No identity anywhere: the registry may allow anonymous pulls, so read it anonymously
+      // (as without the provider) and say once how to add an identity.
+      if (noIdentity(error)) {
+        if (!warnedNoIdentity) {
+          warnedNoIdentity = true;
+          deps.logger.warn(
+            { registry: host },
+            `no Azure identity found; ACR registries are read anonymously. To authenticate, ${advice}`,
+          );
+        }
+        return undefined;
+      }
       throw new CredentialError(
         'REGISTRY_PROVIDER_REFUSED',
-        `Azure AD token for ${host} unavailable: configure workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE) or a managed identity with AcrPull on the registry: ${deps.redactor.redact(message.slice(0, 300))}`,
+        `Azure AD token for ${host} refused: ${advice}: ${deps.redactor.redact(message.slice(0, 300))}`,
         { cause: error },
       );
     }
   }
 
-  async function exchange(host: string, scope: string): Promise<Cached> {
+  async function exchange(host: string, scope: string): Promise<Cached | undefined> {
     const aad = await aadToken(host, scope);
+    if (aad === undefined) return undefined;
     const form = new URLSearchParams({
       grant_type: 'access_token',
       service: host,
@@ -191,15 +213,23 @@ export function createAcrCredentials(
       if (pending === undefined) {
         pending = exchange(host, settings.scope ?? defaultScope)
           .then((fresh) => {
-            cache.set(host, fresh);
+            if (fresh !== undefined) cache.set(host, fresh);
             return fresh;
           })
           .finally(() => inFlight.delete(host));
         inFlight.set(host, pending);
       }
-      return (await pending).credentials;
+      return (await pending)?.credentials;
     },
   };
+}
+
+/** True when every credential in the chain said "not available here" (none refused). */
+function noIdentity(error: unknown): boolean {
+  if (error instanceof CredentialUnavailableError) return true;
+  if (!(error instanceof AggregateAuthenticationError)) return false;
+  const errors: unknown[] = Array.isArray(error.errors) ? (error.errors as unknown[]) : [];
+  return errors.length > 0 && errors.every((inner) => inner instanceof CredentialUnavailableError);
 }
 
 /** `exp` of a JWT in ms, read without verifying (we only schedule renewal with it). */

@@ -8,6 +8,7 @@ import { GoogleAuth } from 'google-auth-library';
 import type { RegistryProvidersSettings } from '../../config/sections/registry-providers.js';
 import type { SecretRedactor } from '../../telemetry/index.js';
 import { CredentialError } from '../credentials/errors.js';
+import type { ProviderLogger } from '../credentials/logger.js';
 import type { RegistryCredentials } from '../types.js';
 import type { CloudCredentialProvider } from './types.js';
 
@@ -56,12 +57,17 @@ export function googleTokenSource(
 export interface GcpDeps {
   readonly tokenSource: GoogleTokenSource;
   readonly redactor: SecretRedactor;
+  readonly logger: ProviderLogger;
 }
+
+/** google-auth-library's words when ADC finds nothing at all (`GoogleAuth.getClient`). */
+const NO_ADC = /Could not load the default credentials/;
 
 export function createGcpCredentials(
   settings: GcpSettings,
   deps: GcpDeps,
 ): CloudCredentialProvider {
+  let warnedNoCredentials = false;
   return {
     name: 'gcp',
     handles: (host) => settings.enabled && isGoogleRegistryHost(host),
@@ -71,9 +77,26 @@ export function createGcpCredentials(
       try {
         token = await deps.tokenSource();
       } catch (error: unknown) {
+        // No Google identity on this machine and none configured: public images (distroless,
+        // many pkg.dev repositories) still read anonymously, so do not fail them.
+        if (
+          settings.keyFile === undefined &&
+          error instanceof Error &&
+          NO_ADC.test(error.message)
+        ) {
+          if (!warnedNoCredentials) {
+            warnedNoCredentials = true;
+            deps.logger.warn(
+              { registry: host },
+              'no Google application default credentials found; GCR and Artifact Registry are read anonymously. To authenticate, set registries.providers.gcp.keyFile or use workload identity',
+            );
+          }
+          return undefined;
+        }
         throw googleError(error, host, deps.redactor);
       }
       deps.redactor.add(token);
+      deps.redactor.add(Buffer.from(`${USERNAME}:${token}`).toString('base64'));
       return { kind: 'basic', username: USERNAME, password: token };
     },
   };

@@ -76,6 +76,7 @@ describe('ACR: Azure AD token → /oauth2/exchange → identity token', () => {
       credential: defaultAzureCredential(acr, clientOptions),
       http: axiosHttp(),
       redactor: captured.redactor,
+      logger: captured.logger,
       now,
       timeoutMs: 5000,
       exchangeUrl: () => `${exchange.url}/oauth2/exchange`,
@@ -179,6 +180,39 @@ describe('ACR: Azure AD token → /oauth2/exchange → identity token', () => {
     }
   });
 
+  it('fails, without falling back to anonymous, when Entra refuses the federated token', async () => {
+    const tokenFile = path.join(dir, 'stale-token');
+    await writeFile(tokenFile, 'eyJ.stale-token.sig');
+    const authority = 'https://login.test.example';
+    const entra = await startEntraTokenDouble('eyJ.expected-token.sig', authority);
+    try {
+      await withCloudEnv(
+        {
+          AZURE_CLIENT_ID: '99999999-2222-3333-4444-555555555555',
+          AZURE_TENANT_ID: 'tenant-refused',
+          AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+          AZURE_AUTHORITY_HOST: authority,
+        },
+        async () => {
+          const { provider } = setup(
+            {},
+            Date.now,
+            routeToDouble([authority, MICROSOFT_LOGIN], entra.url),
+          );
+          await assert.rejects(provider.credentialsFor(REGISTRY), (error: unknown) => {
+            assert.ok(error instanceof CredentialError);
+            assert.equal(error.code, 'REGISTRY_PROVIDER_REFUSED');
+            assert.match(error.message, /^Azure AD token for myregistry\.azurecr\.io refused/);
+            assert.ok(!error.message.includes('stale-token'));
+            return true;
+          });
+        },
+      );
+    } finally {
+      await entra.close();
+    }
+  });
+
   it('names the missing role when the exchange refuses, without the Azure AD token', async () => {
     await withCloudEnv(managedIdentityEnv(), async () => {
       exchange.accepted.clear();
@@ -210,6 +244,7 @@ describe('ACR: Azure AD token → /oauth2/exchange → identity token', () => {
           credential: defaultAzureCredential(acr),
           http: axiosHttp(),
           redactor: captured.redactor,
+          logger: captured.logger,
           now: Date.now,
           timeoutMs: 5000,
           exchangeUrl: () => `${redirecting.url}/oauth2/exchange`,

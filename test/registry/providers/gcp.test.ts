@@ -92,6 +92,7 @@ describe('GCR / Artifact Registry through google-auth-library', () => {
       gcp: createGcpCredentials(gcp, {
         tokenSource: googleTokenSource(gcp, { fetchImplementation: toDouble }),
         redactor: captured.redactor,
+        logger: captured.logger,
       }),
     };
   }
@@ -109,6 +110,9 @@ describe('GCR / Artifact Registry through google-auth-library', () => {
       });
       assert.deepEqual(second, first);
       assert.equal(captured.redactor.redact(tokens.issued.at(-1)!), REDACTED);
+      const basic = Buffer.from(`oauth2accesstoken:${tokens.issued.at(-1)!}`).toString('base64');
+      captured.logger.info({ header: `Basic ${basic}`, raw: basic }, 'sending');
+      assert.ok(!captured.text().includes(basic));
     });
     assert.equal(tokens.requests.length - before, 1, 'the library caches the hour-long token');
   });
@@ -169,13 +173,23 @@ describe('GCR / Artifact Registry through google-auth-library', () => {
     });
   });
 
-  it('says no credentials were found when neither a key nor a metadata server exists', async () => {
+  it('reads anonymously, with one warning, when neither a key nor a metadata server exists', async () => {
     await withCloudEnv({ METADATA_SERVER_DETECTION: 'none', HOME: dir }, async () => {
-      const { gcp } = provider({});
-      await assert.rejects(
-        gcp.credentialsFor('gcr.io'),
-        /refused.*application default credentials/,
+      const { gcp, captured } = provider({});
+      assert.equal(await gcp.credentialsFor('gcr.io'), undefined);
+      assert.equal(await gcp.credentialsFor('us-docker.pkg.dev'), undefined);
+      const warnings = captured.lines.filter((l) =>
+        l.includes('no Google application default credentials'),
       );
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0] ?? '', /registries\.providers\.gcp\.keyFile/);
+    });
+  });
+
+  it('fails when the configured key file does not exist', async () => {
+    await withCloudEnv({ METADATA_SERVER_DETECTION: 'none', HOME: dir }, async () => {
+      const { gcp } = provider({ keyFile: path.join(dir, 'missing-key.json') });
+      await assert.rejects(gcp.credentialsFor('gcr.io'), { code: 'REGISTRY_PROVIDER_REFUSED' });
     });
   });
 
