@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -16,6 +17,8 @@ import git from 'isomorphic-git';
 import {
   createSshHttpClient,
   fingerprint,
+  GitUrlInvalid,
+  SshConnectionFailed,
   SshAuthFailed,
   SshHostKeyMismatch,
   SshHostKeyUnknown,
@@ -150,6 +153,7 @@ describe('SSH transport against OpenSSH sshd', () => {
   });
 
   it('shallow-clones, fetches a new remote commit, commits and pushes it back', async () => {
+    const logins = acceptedLogins();
     const http = client();
     const dir = await mkdtemp(join(work, 'push-'));
     await git.clone({
@@ -198,6 +202,12 @@ describe('SSH transport against OpenSSH sshd', () => {
     assert.equal(await remoteHead(), oid);
     assert.equal(await gitOut(['--git-dir', bare, 'show', 'main:deploy.yaml']), 'image: app:1.1.0');
     await gitOut(['--git-dir', bare, 'fsck', '--full', '--strict']);
+    // clone, fetch and push (five exec channels) shared one SSH connection.
+    assert.equal(acceptedLogins(), logins + 1);
+    // After close() the next request connects again.
+    http.close();
+    await git.getRemoteInfo2({ http, url: http.url, protocolVersion: 1 });
+    assert.equal(acceptedLogins(), logins + 2);
     http.close();
   });
 
@@ -360,6 +370,34 @@ describe('SSH transport against OpenSSH sshd', () => {
   it('reports a key the server does not accept as SshAuthFailed', async () => {
     const http = client({ keyFile: keys.stranger!.privateFile });
     await assert.rejects(git.getRemoteInfo2({ http, url: http.url }), SshAuthFailed);
+  });
+
+  it('times out on a server that accepts TCP but never speaks SSH (transient error)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const http = client({ url: `ssh://git@127.0.0.1:${port}/repo.git`, connectTimeoutMs: 300 });
+      await assert.rejects(git.getRemoteInfo2({ http, url: http.url }), (error: unknown) => {
+        assert.ok(error instanceof SshConnectionFailed, String(error));
+        assert.equal(error.transient, true);
+        assert.match(error.message, new RegExp(`127\\.0\\.0\\.1\\]:${port}`));
+        return true;
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('refuses requests for any URL other than its own remote', async () => {
+    const http = client();
+    await assert.rejects(
+      git.getRemoteInfo2({ http, url: 'https://example.com/org/repo.git' }),
+      GitUrlInvalid,
+    );
   });
 
   it('reports a missing repository with the server message', async () => {

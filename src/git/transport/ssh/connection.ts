@@ -128,45 +128,21 @@ export class SshConnection {
     };
 
     return new Promise<SshConnection>((resolve, reject) => {
-      const onError = (error: Error & { level?: string }): void => {
-        client.removeListener('ready', onReady);
+      let settled = false;
+      // ssh2 may emit further errors after the first (a timeout, then "Connection lost before
+      // handshake" as the socket closes); an unhandled one would crash the process, so the
+      // listener stays for the client's whole life and only the first error counts.
+      client.on('error', (error: Error & { level?: string }) => {
+        if (settled) return;
+        settled = true;
         client.end();
-        if (refusal !== undefined) {
-          reject(refusal);
-          return;
-        }
-        if (error.level === 'client-authentication') {
-          reject(
-            new SshAuthFailed(
-              `${label}: the server refused the SSH key (not authorised for this user or repository)`,
-              { cause: error },
-            ),
-          );
-          return;
-        }
-        if (/no matching host key/i.test(error.message)) {
-          reject(
-            new SshHostKeyMismatch(
-              hostName,
-              'none',
-              'none',
-              `the server offers none of the key types ${settings.knownHosts.source} lists ` +
-                `for it (${knownTypes.join(', ')})`,
-            ),
-          );
-          return;
-        }
-        reject(new SshConnectionFailed(`${label}: ${error.message}`, { cause: error }));
-      };
-      const onReady = (): void => {
-        client.removeListener('error', onError);
-        const connection = new SshConnection(client, label, settings.inactivityTimeoutMs);
-        // Later errors (a dropped connection) surface through the channels that were open.
-        client.on('error', () => undefined);
-        resolve(connection);
-      };
-      client.once('error', onError);
-      client.once('ready', onReady);
+        reject(connectError(error, refusal, label, hostName, settings, knownTypes));
+      });
+      client.once('ready', () => {
+        if (settled) return;
+        settled = true;
+        resolve(new SshConnection(client, label, settings.inactivityTimeoutMs));
+      });
       client.connect(config);
     });
   }
@@ -198,4 +174,31 @@ export class SshConnection {
     this.#closed = true;
     this.#client.end();
   }
+}
+
+function connectError(
+  error: Error & { level?: string },
+  refusal: TagpilotError | undefined,
+  label: string,
+  hostName: string,
+  settings: ConnectionSettings,
+  knownTypes: readonly string[],
+): TagpilotError {
+  if (refusal !== undefined) return refusal;
+  if (error.level === 'client-authentication') {
+    return new SshAuthFailed(
+      `${label}: the server refused the SSH key (not authorised for this user or repository)`,
+      { cause: error },
+    );
+  }
+  if (/no matching host key/i.test(error.message)) {
+    return new SshHostKeyMismatch(
+      hostName,
+      'none',
+      'none',
+      `the server offers none of the key types ${settings.knownHosts.source} lists ` +
+        `for it (${knownTypes.join(', ')})`,
+    );
+  }
+  return new SshConnectionFailed(`${label}: ${error.message}`, { cause: error });
 }

@@ -19,6 +19,8 @@ export class ExecChannel {
   #queued = 0;
   #ended = false;
   #exitCode: number | undefined;
+  #exitSignal: string | undefined;
+  #exited = false;
   #stderr = '';
   #wake: (() => void) | undefined;
 
@@ -35,8 +37,10 @@ export class ExecChannel {
     channel.stderr.on('data', (chunk: Buffer) => {
       if (this.#stderr.length < STDERR_LIMIT) this.#stderr += chunk.toString('utf8');
     });
-    channel.on('exit', (code: number | null) => {
+    channel.on('exit', (code: number | null, signal?: string) => {
+      this.#exited = true;
       this.#exitCode = code ?? undefined;
+      this.#exitSignal = signal;
     });
     channel.on('close', () => {
       this.#ended = true;
@@ -141,6 +145,13 @@ export class ExecChannel {
         yield chunk;
         continue;
       }
+      if (!this.#exited) {
+        // OpenSSH always reports exit-status; without it the connection dropped mid-exchange.
+        throw new SshConnectionFailed(
+          `${this.#label}: the connection closed before the remote command finished`,
+        );
+      }
+      if (this.#exitSignal !== undefined) throw this.#failure(`was killed by ${this.#exitSignal}`);
       if (this.#exitCode !== undefined && this.#exitCode !== 0) {
         throw this.#failure(`exited with status ${this.#exitCode}`);
       }
