@@ -72,8 +72,7 @@ async function main(): Promise<void> {
   const files: Record<string, { content: string }> = {};
   for (let i = 0; i < WORKLOADS; i += 1)
     files[`apps/team-${i % 20}/svc-${i}.yaml`] = { content: manifest(i, host) };
-  const { bare } = await createBareRepo(root, 'gitops.git', [files]);
-  void bare;
+  await createBareRepo(root, 'gitops.git', [files]);
   const server = await startGitHttpServer({ root });
   const redactor = new SecretRedactor();
   const logger = createLogger({ level: 'silent', redactor, destination: { write: () => true } });
