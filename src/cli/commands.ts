@@ -18,6 +18,7 @@ import { resumeCommand } from './resume.js';
 import { runCommand } from './run.js';
 import { selectCommand } from './select.js';
 import { suspendCommand } from './suspend.js';
+import { scanCommand } from './scan.js';
 
 export interface CommandModule {
   register(program: Command, context: CliContext, setExit: (code: number) => void): void;
@@ -38,4 +39,5 @@ export const COMMANDS: readonly CommandModule[] = [
   releaseCommand,
   suspendCommand,
   resumeCommand,
+  scanCommand,
 ];

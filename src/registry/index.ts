@@ -25,3 +25,4 @@ export {
 } from './errors.js';
 export { MANIFEST_ACCEPT, MEDIA_TYPES } from './manifests.js';
 export { DEFAULT_PLATFORMS } from './platform.js';
+export { openRegistryClient, effectiveProxy, type OpenRegistryOptions } from './open.js';

@@ -65,7 +65,9 @@ describe('WWW-Authenticate (RFC 7235)', () => {
     ],
   ];
   for (const [name, header, expected] of cases)
-    it(name, () => assert.deepEqual(parseChallenges(header), expected));
+    it(name, () => {
+      assert.deepEqual(parseChallenges(header), expected);
+    });
 
   it('never throws on arbitrary input', () => {
     fc.assert(fc.property(fc.string(), (text) => Array.isArray(parseChallenges(text))));
@@ -95,7 +97,9 @@ describe('Link rel="next" (RFC 8288)', () => {
     ['absent', undefined, undefined],
   ];
   for (const [name, header, expected] of cases)
-    it(name, () => assert.equal(nextLink(header, base)?.href, expected));
+    it(name, () => {
+      assert.equal(nextLink(header, base)?.href, expected);
+    });
 });
 
 describe('Retry-After and Docker Hub quota headers', () => {
@@ -250,12 +254,15 @@ describe('NO_PROXY', () => {
     ['http://plain.example/v2/', undefined],
   ];
   for (const [url, expected] of cases)
-    it(url, () => assert.equal(proxyFor(new URL(url), settings), expected));
-  it('"*" bypasses everything', () =>
+    it(url, () => {
+      assert.equal(proxyFor(new URL(url), settings), expected);
+    });
+  it('"*" bypasses everything', () => {
     assert.equal(
       proxyFor(new URL('https://x.example'), { httpsProxy: 'http://p', noProxy: '*' }),
       undefined,
-    ));
+    );
+  });
 });
 
 describe('backoff', () => {
@@ -332,7 +339,9 @@ describe('realm policy', () => {
     ],
   ];
   for (const [name, realm, input, expected] of cases)
-    it(name, () => assert.equal(realmMayReceiveCredentials(new URL(realm), input), expected));
+    it(name, () => {
+      assert.equal(realmMayReceiveCredentials(new URL(realm), input), expected);
+    });
 });
 
 describe('endpoints and platforms', () => {
