@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { afterCycle, mayWrite, nextDelay, type BatchState } from '../automation/batch.js';
 import { runCycle } from '../automation/cycle.js';
 import type { CycleSummary } from '../automation/types.js';
 import {
@@ -95,25 +96,19 @@ export const runCommand: CommandModule = {
             return;
           }
           // The loop: a batching window holds writes until the first pending update is that old.
-          let firstPending: number | undefined;
+          let batch: BatchState = { firstPending: undefined };
+          const window = config.automation.batchWindow;
           for (;;) {
             registry.newCycle();
-            const window = config.automation.batchWindow;
-            const write =
-              window === 0 || (firstPending !== undefined && Date.now() - firstPending >= window);
             try {
+              const write = mayWrite(batch, window, Date.now());
               const { summary } = await runCycle(deps, cycleSettings(config, repo, write));
-              if (summary.outcome === 'dry-run') firstPending ??= Date.now();
-              else firstPending = undefined;
+              batch = afterCycle(batch, summary.outcome, Date.now());
             } catch (error: unknown) {
               // A failed cycle (Git unreachable, ...) is logged; the next interval tries again.
               logger.error({ err: error }, 'cycle failed');
             }
-            await sleep(
-              firstPending === undefined
-                ? config.automation.interval
-                : Math.min(config.automation.interval, window),
-            );
+            await sleep(nextDelay(batch, window, config.automation.interval, Date.now()));
           }
         } finally {
           await registry.close();
