@@ -214,7 +214,7 @@ export class IsoGitStore implements GitStore {
     const found: { path: string; oid: string; mode: string }[] = [];
     const seen = new Set<string>();
     for (const wanted of paths) {
-      const clean = wanted.replace(/^\/+|\/+$/g, '');
+      const clean = normalizeReadPath(wanted);
       const entry =
         clean === ''
           ? { oid: root, mode: '040000', type: 'tree' }
@@ -243,7 +243,7 @@ export class IsoGitStore implements GitStore {
   }
 
   async readFileAt(filePath: string, commit: string): Promise<GitFile | undefined> {
-    const clean = filePath.replace(/^\/+/, '');
+    const clean = normalizeReadPath(filePath);
     const entry = await this.#lookup(await this.#rootTree(commit), clean);
     if (entry?.type !== 'blob') return undefined;
     return {
@@ -264,7 +264,7 @@ export class IsoGitStore implements GitStore {
         deepenStep: this.#o.deepenStep ?? 50,
       },
       await this.head(),
-      filePath.replace(/^\/+|\/+$/g, ''),
+      normalizeReadPath(filePath),
       options,
     );
   }
@@ -555,4 +555,15 @@ async function collect(
   const parts: Uint8Array[] = [];
   for await (const part of body) parts.push(part);
   return concatBytes(parts);
+}
+
+/**
+ * A path to read, as configuration spells it (`.`, `./clusters/prod/`, `/apps`): relative to the
+ * repository root, without empty or `.` parts; `''` is the root. `..` is refused by splitPath.
+ */
+export function normalizeReadPath(path: string): string {
+  return path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
 }

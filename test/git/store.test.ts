@@ -95,7 +95,13 @@ describe('GitStore over git http-backend', () => {
           ['bin/run.sh', '100755', '#!/bin/sh\necho run\n'],
         ],
       );
-      const readme = await store.readFileAt('docs/readme.md', oids[1]!);
+      // Paths as configuration spells them: the root as ".", "./dir/", a leading slash.
+      assert.equal((await store.readFiles(['.'])).length, 7);
+      assert.deepEqual(
+        (await store.readFiles(['./apps/c/', '/docs'])).map((f) => f.path),
+        ['apps/c/deploy.yaml', 'apps/c/nested/x.yaml', 'docs/readme.md'],
+      );
+      const readme = await store.readFileAt('./docs/readme.md', oids[1]!);
       assert.equal(text(readme!.bytes), 'v2\n');
       assert.equal(await store.readFileAt('nope.txt', oids[1]!), undefined);
     } finally {
