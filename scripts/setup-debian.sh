@@ -4,7 +4,7 @@
 # Idempotent: does nothing when everything is already there. Never prompts (CI has no stdin).
 set -euo pipefail
 
-packages=(git docker-registry skopeo openssh-server openssh-client apache2-utils ca-certificates)
+packages=(git docker-registry skopeo openssh-server openssh-client apache2-utils ca-certificates gnupg)
 need=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")

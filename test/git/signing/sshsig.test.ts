@@ -67,6 +67,8 @@ describe('signSshsig', () => {
   for (const [type, algorithm] of [
     ['ed25519', 'ssh-ed25519'],
     ['ecdsa', 'ecdsa-sha2-nistp256'],
+    ['ecdsa384', 'ecdsa-sha2-nistp384'],
+    ['ecdsa521', 'ecdsa-sha2-nistp521'],
     ['rsa', 'rsa-sha2-512'],
   ] as const) {
     it(`${type}: blob fields per PROTOCOL.sshsig, accepted by ssh-keygen -Y verify`, async () => {

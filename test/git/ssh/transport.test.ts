@@ -60,9 +60,10 @@ describe('SSH transport against OpenSSH sshd', () => {
     keys.ed25519 = await makeKey(work, 'id_ed25519', 'ed25519');
     keys.ecdsa = await makeKey(work, 'id_ecdsa', 'ecdsa');
     keys.rsa = await makeKey(work, 'id_rsa', 'rsa');
+    keys.ecdsa521 = await makeKey(work, 'id_ecdsa521', 'ecdsa521');
     keys.encrypted = await makeKey(work, 'id_encrypted', 'ed25519', 'correct horse battery');
     keys.stranger = await makeKey(work, 'id_stranger', 'ed25519');
-    for (const name of ['ed25519', 'ecdsa', 'rsa', 'encrypted'])
+    for (const name of ['ed25519', 'ecdsa', 'ecdsa521', 'rsa', 'encrypted'])
       await sshd.authorize(keys[name]!.publicLine);
     await writeFile(join(work, 'passphrase'), 'correct horse battery\n');
     await writeFile(join(work, 'wrong-passphrase'), 'incorrect horse\n');
@@ -213,6 +214,7 @@ describe('SSH transport against OpenSSH sshd', () => {
 
   for (const [name, extra] of [
     ['ECDSA', { keyFile: 'ecdsa' }],
+    ['ECDSA P-521', { keyFile: 'ecdsa521' }],
     ['RSA', { keyFile: 'rsa' }],
     [
       'encrypted ed25519 with a passphrase file',

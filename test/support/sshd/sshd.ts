@@ -15,7 +15,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export type KeyType = 'ed25519' | 'ecdsa' | 'rsa';
+export type KeyType = 'ed25519' | 'ecdsa' | 'ecdsa384' | 'ecdsa521' | 'rsa';
+
+const KEYGEN_ARGS: Readonly<Record<KeyType, string[]>> = {
+  ed25519: ['-t', 'ed25519'],
+  ecdsa: ['-t', 'ecdsa', '-b', '256'],
+  ecdsa384: ['-t', 'ecdsa', '-b', '384'],
+  ecdsa521: ['-t', 'ecdsa', '-b', '521'],
+  rsa: ['-t', 'rsa', '-b', '2048'],
+};
 
 export interface KeyPair {
   readonly privateFile: string;
@@ -46,19 +54,8 @@ export async function makeKey(
   const privateFile = join(dir, name);
   // ssh-keygen would ask "Overwrite (y/n)?" and wait forever on an existing file.
   if (existsSync(privateFile)) throw new Error(`makeKey: ${privateFile} already exists`);
-  const bits = type === 'rsa' ? ['-b', '2048'] : type === 'ecdsa' ? ['-b', '256'] : [];
-  await run('ssh-keygen', [
-    '-q',
-    '-t',
-    type,
-    ...bits,
-    '-N',
-    passphrase,
-    '-C',
-    name,
-    '-f',
-    privateFile,
-  ]);
+  const args = ['-q', ...KEYGEN_ARGS[type], '-N', passphrase, '-C', name, '-f', privateFile];
+  await run('ssh-keygen', args);
   return { privateFile, publicLine: (await readFile(`${privateFile}.pub`, 'utf8')).trim() };
 }
 
