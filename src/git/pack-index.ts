@@ -10,14 +10,15 @@ import { GitProtocolError } from './errors.js';
 
 const TYPES = ['', 'commit', 'tree', 'blob', 'tag'] as const;
 const OFS_DELTA = 6;
+const EMPTY = Buffer.alloc(0);
 const REF_DELTA = 7;
 
 interface Entry {
   readonly offset: number;
   readonly type: number;
   readonly crc: number;
-  /** Inflated data: the object for base types, the delta for deltas. */
-  readonly data: Buffer;
+  /** Inflated data: the object for base types, the delta for deltas; dropped once not needed. */
+  data: Buffer;
   readonly baseOffset?: number;
   readonly baseOid?: string;
 }
@@ -165,18 +166,33 @@ export function indexPack(packBytes: Uint8Array): PackIndexResult {
   const resolved = new Map<number, Resolved>();
   const oidOf = new Map<number, string>();
   const offsetOfOid = new Map<string, number>();
+  // Only delta bases need their bytes after hashing: drop the rest early (most of the memory of
+  // a large first clone is inflated objects nobody refers to).
+  const baseOffsets = new Set<number>();
+  const baseOids = new Set<string>();
+  for (const entry of entries) {
+    if (entry.baseOffset !== undefined) baseOffsets.add(entry.baseOffset);
+    if (entry.baseOid !== undefined) baseOids.add(entry.baseOid);
+  }
+  const isBase = (offset: number, oid: string): boolean =>
+    baseOffsets.has(offset) || baseOids.has(oid);
   // Base objects first, so REF_DELTA bases (named by oid) can be found.
   for (const entry of entries) {
     if (entry.type >= 1 && entry.type <= 4) {
-      resolved.set(entry.offset, { type: entry.type, data: entry.data });
       const oid = objectId(entry.type, entry.data);
       oidOf.set(entry.offset, oid);
       offsetOfOid.set(oid, entry.offset);
+      if (isBase(entry.offset, oid))
+        resolved.set(entry.offset, { type: entry.type, data: entry.data });
+      entry.data = EMPTY;
     }
   }
   const resolve = (entry: Entry, depth: number): Resolved => {
     const done = resolved.get(entry.offset);
     if (done !== undefined) return done;
+    if (entry.type < OFS_DELTA) {
+      throw new GitProtocolError('pack delta: base object bytes were released (internal error)');
+    }
     if (depth > 10_000) throw new GitProtocolError('pack delta chain too deep');
     const baseOffset = entry.baseOffset ?? offsetOfOid.get(entry.baseOid ?? '');
     const base = baseOffset === undefined ? undefined : byOffset.get(baseOffset);
@@ -185,14 +201,19 @@ export function indexPack(packBytes: Uint8Array): PackIndexResult {
     }
     const baseObject = resolve(base, depth + 1);
     const result = { type: baseObject.type, data: applyDelta(baseObject.data, entry.data) };
-    resolved.set(entry.offset, result);
+    entry.data = EMPTY;
     const oid = objectId(result.type, result.data);
     oidOf.set(entry.offset, oid);
     offsetOfOid.set(oid, entry.offset);
+    // Keep the result only if another delta builds on it; mark it resolved either way.
+    resolved.set(
+      entry.offset,
+      isBase(entry.offset, oid) ? result : { type: result.type, data: EMPTY },
+    );
     return result;
   };
   // REF_DELTA bases may themselves be deltas resolved later: repeat until nothing changes.
-  let pending = entries.filter((entry) => !resolved.has(entry.offset));
+  let pending = entries.filter((entry) => entry.type >= OFS_DELTA);
   while (pending.length > 0) {
     const before = pending.length;
     pending = pending.filter((entry) => {
