@@ -16,6 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCycle, type CycleSettings } from '../src/automation/cycle.js';
+import { FilesAtCommit } from '../src/automation/pipeline.js';
 import { discoverFor } from '../src/automation/wiring.js';
 import { openGitStore } from '../src/git/index.js';
 import { createRegistryClient } from '../src/registry/index.js';
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   };
   const deps = {
     git,
+    files: new FilesAtCommit(),
     registry: client,
     discover: discoverFor(repo),
     logger,

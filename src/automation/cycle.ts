@@ -14,6 +14,7 @@ import type { Logger } from '../telemetry/index.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { commitMessage, type UpdateDecision } from './message.js';
 import {
+  FilesAtCommit,
   runPipeline,
   type Discover,
   type PipelineResult,
@@ -37,6 +38,8 @@ export interface CycleSettings extends PipelineSettings {
 
 export interface CycleDeps {
   readonly git: GitStore;
+  /** Pass one object for every cycle of a loop: files are re-read only when the head moved. */
+  readonly files?: FilesAtCommit | undefined;
   readonly registry: TagSource;
   readonly discover: Discover;
   readonly logger: Logger;
@@ -61,7 +64,13 @@ export async function runCycle(deps: CycleDeps, settings: CycleSettings): Promis
     attempt += 1;
     const head = await deps.git.sync();
     const result = await runPipeline(
-      { repo: deps.git, registry: deps.registry, discover: deps.discover, now: deps.now },
+      {
+        repo: deps.git,
+        files: deps.files,
+        registry: deps.registry,
+        discover: deps.discover,
+        now: deps.now,
+      },
       settings,
       head,
       scanCache,

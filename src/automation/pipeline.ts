@@ -35,7 +35,35 @@ export interface PipelineSettings {
   readonly select?: SelectFn | undefined;
 }
 
+/**
+ * The files read at the last commit: a loop whose remote head has not moved reuses them instead
+ * of reading every blob again (the Git layer's reads dominate a quiet cycle's time).
+ */
+export class FilesAtCommit {
+  #commit: string | undefined;
+  #paths = '';
+  #files: readonly GitFile[] = [];
+
+  async read(
+    repo: RepoReader,
+    paths: readonly string[],
+    commit: string | undefined,
+  ): Promise<readonly GitFile[]> {
+    const key = paths.join('\0');
+    if (commit !== undefined && commit === this.#commit && key === this.#paths) return this.#files;
+    const files = await repo.readFiles(paths, commit);
+    if (commit !== undefined) {
+      this.#commit = commit;
+      this.#paths = key;
+      this.#files = files;
+    }
+    return files;
+  }
+}
+
 export interface PipelineDeps {
+  /** Reuse of the files between cycles at the same commit (optional). */
+  readonly files?: FilesAtCommit | undefined;
   readonly repo: RepoReader;
   readonly registry: TagSource;
   readonly discover: Discover;
@@ -73,7 +101,7 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   // Git paths are relative without `.` parts: the repository root is ''.
   const paths = settings.paths.map((p) => p.replace(/^\.(\/|$)/, '').replace(/\/+$/, ''));
-  const files = await deps.repo.readFiles(paths, commit);
+  const files = await (deps.files ?? new FilesAtCommit()).read(deps.repo, paths, commit);
   const discovery = await deps.discover(files);
   let state: RepoState = {};
   let stateProblem: string | undefined;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { afterCycle, mayWrite, nextDelay, type BatchState } from '../automation/batch.js';
 import { runCycle } from '../automation/cycle.js';
+import { FilesAtCommit } from '../automation/pipeline.js';
 import type { CycleSummary } from '../automation/types.js';
 import {
   cycleSettings,
@@ -71,6 +72,7 @@ export const runCommand: CommandModule = {
         const registry = await openRegistry(wiring);
         const deps = {
           git,
+          files: new FilesAtCommit(),
           registry,
           discover: discoverFor(repo),
           logger,

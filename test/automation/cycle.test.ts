@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCycle, type CycleSettings } from '../../src/automation/cycle.js';
+import { FilesAtCommit } from '../../src/automation/pipeline.js';
 import { parseTrailers } from '../../src/automation/message.js';
 import { STATE_FILE } from '../../src/automation/state.js';
 import { createLogger, SecretRedactor } from '../../src/telemetry/index.js';
@@ -173,5 +174,19 @@ describe('runCycle (in-memory Git and registry)', () => {
     const released = await runCycle(deps, settings);
     assert.equal(released.summary.outcome, 'committed');
     assert.equal(git.file('api.yaml'), file('semver:*', 'r.io/api:1.1.1'));
+  });
+
+  it('re-reads files only when the head moved (FilesAtCommit)', async () => {
+    const { git, deps } = setup(
+      { 'api.yaml': file('semver:*', 'r.io/api:1.0.0') },
+      { 'r.io/api': ['1.0.0'] },
+    );
+    const loop = { ...deps, files: new FilesAtCommit() };
+    await runCycle(loop, settings);
+    await runCycle(loop, settings);
+    assert.equal(git.reads, 1, 'same head: the files of the last cycle are reused');
+    git.personCommit({ 'other.yaml': 'x: 1\n' });
+    await runCycle(loop, settings);
+    assert.equal(git.reads, 2);
   });
 });

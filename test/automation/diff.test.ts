@@ -8,7 +8,9 @@ const lines = (n: number, change?: [number, string]): string =>
   ).join('\n') + '\n';
 
 describe('unifiedDiff', () => {
-  it('is empty for equal texts', () => { assert.equal(unifiedDiff('a.yaml', 'x\n', 'x\n'), ''); });
+  it('is empty for equal texts', () => {
+    assert.equal(unifiedDiff('a.yaml', 'x\n', 'x\n'), '');
+  });
 
   it('one changed line with three lines of context', () => {
     assert.equal(

@@ -22,6 +22,7 @@ export class MemoryGit implements GitStore {
   remote: string;
   local: string | undefined;
   pushes = 0;
+  reads = 0;
   /** Runs once before the next push: lets a test move the remote (a racing writer). */
   beforePush: (() => void) | undefined;
   #next = 0;
@@ -68,6 +69,7 @@ export class MemoryGit implements GitStore {
     return Promise.resolve(this.local ?? this.remote);
   }
   readFiles(paths: readonly string[], commit?: string): Promise<readonly GitFile[]> {
+    this.reads += 1;
     const c = this.commits.get(commit ?? this.local ?? this.remote)!;
     const out: GitFile[] = [];
     for (const [path, text] of c.files)

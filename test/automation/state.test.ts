@@ -18,7 +18,9 @@ describe('repository state file', () => {
     ],
   ];
   for (const [name, text, expected] of valid)
-    it(`parses: ${name}`, () => { assert.deepEqual(parseState(text), expected); });
+    it(`parses: ${name}`, () => {
+      assert.deepEqual(parseState(text), expected);
+    });
 
   const invalid: [string, string, RegExp][] = [
     ['unknown key', 'suspended: true\n', /suspended/],
