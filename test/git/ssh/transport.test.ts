@@ -402,6 +402,52 @@ describe('SSH transport against OpenSSH sshd', () => {
     );
   });
 
+  it('passes a declining pre-receive hook through: per-ref error and the hook output', async () => {
+    const guarded = join(work, 'guarded.git');
+    await gitOut(['clone', '-q', '--bare', bare, guarded]);
+    await writeFile(
+      join(guarded, 'hooks', 'pre-receive'),
+      '#!/bin/sh\necho "policy: frozen" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const http = client({ url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${guarded}` });
+    const dir = await mkdtemp(join(work, 'guarded-'));
+    await git.clone({
+      fs,
+      http,
+      dir,
+      url: http.url,
+      ref: 'main',
+      singleBranch: true,
+      noTags: true,
+    });
+    const headBefore = await gitOut(['--git-dir', guarded, 'rev-parse', 'main']);
+    await writeFile(join(dir, 'deploy.yaml'), 'image: app:9.9.9\n');
+    await git.add({ fs, dir, filepath: 'deploy.yaml' });
+    await git.commit({ fs, dir, message: 'frozen?', author: AUTHOR });
+    const messages: string[] = [];
+    await assert.rejects(
+      git.push({
+        fs,
+        http,
+        dir,
+        url: http.url,
+        ref: 'main',
+        onMessage: (m) => void messages.push(m),
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof git.Errors.GitPushError, String(error));
+        assert.match(error.message, /pre-receive hook declined/);
+        return true;
+      },
+    );
+    assert.match(messages.join(''), /policy: frozen/);
+    assert.equal(await gitOut(['--git-dir', guarded, 'rev-parse', 'main']), headBefore);
+    http.close();
+  });
+
   it('reports a missing repository with the server message', async () => {
     const http = client({
       url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${join(work, 'nope.git')}`,

@@ -46,6 +46,12 @@ export class ExecChannel {
       this.#ended = true;
       this.#notify();
     });
+    // A channel error (the connection dropped) ends the stream; output() reports the missing
+    // exit status. Without a listener the error would crash the process.
+    channel.on('error', () => {
+      this.#ended = true;
+      this.#notify();
+    });
   }
 
   /** The remote command's stderr so far (trimmed), for messages. */
@@ -122,18 +128,33 @@ export class ExecChannel {
     }
   }
 
-  /** Writes the request body, then EOF, so the stateless-style exchange can finish. */
+  /**
+   * Writes the request body, then EOF, so the stateless-style exchange can finish. Stops early
+   * when the remote process has gone (it refused the request): its exit status and stderr,
+   * reported by output(), say why.
+   */
   async writeBody(
     body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | undefined,
   ): Promise<void> {
     if (body !== undefined) {
       for await (const chunk of body) {
-        if (!this.#channel.write(chunk)) {
-          await new Promise<void>((resolve) => this.#channel.once('drain', resolve));
-        }
+        if (this.#ended) return;
+        if (!this.#channel.write(chunk)) await this.#drainedOrClosed();
       }
     }
-    this.#channel.end();
+    if (!this.#ended) this.#channel.end();
+  }
+
+  #drainedOrClosed(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.#channel.removeListener('drain', done);
+        this.#channel.removeListener('close', done);
+        resolve();
+      };
+      this.#channel.once('drain', done);
+      this.#channel.once('close', done);
+    });
   }
 
   /** The rest of stdout until the channel closes; a failed remote command surfaces as an error. */
