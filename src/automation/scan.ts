@@ -2,7 +2,7 @@
  * Scans the image repositories a cycle needs: only those some automated, unlocked slot with a
  * valid policy uses, each once however many workloads share it. Failures are per repository
  * (reported on its slots), never for the whole cycle. Metadata (push/build times) is asked only
- * when a policy orders by build time or a minimum tag age is set, within a per-registry budget.
+ * when a policy orders by build time or a minimum tag age is set, within the per-repository budget.
  */
 import { canonicalName, type ImageRef } from '../image/index.js';
 import { describeError, TagpilotError } from '../errors/index.js';
@@ -13,7 +13,7 @@ import { isScanned } from './plan.js';
 import type { ScanResult } from './types.js';
 
 export interface ScanSettings {
-  /** Per-registry-host budget of per-tag metadata requests for this cycle. */
+  /** Per-repository budget of per-tag metadata requests for this cycle. */
   readonly metadataBudget: number;
   readonly needPushTimes: boolean;
   readonly concurrency: number;
@@ -50,7 +50,6 @@ export async function scanRepositories(
   settings: ScanSettings,
 ): Promise<Map<string, ScanResult>> {
   const queue = [...wanted].filter(([key]) => !done.has(key));
-  const budgets = new Map<string, number>();
   let next = 0;
   let finished = 0;
   const worker = async (): Promise<void> => {
@@ -58,7 +57,7 @@ export async function scanRepositories(
       const item = queue[next++];
       if (item === undefined) continue;
       const [key, entry] = item;
-      done.set(key, await scanOne(registry, entry, budgets, settings));
+      done.set(key, await scanOne(registry, entry, settings));
       finished += 1;
       settings.onProgress?.(finished, queue.length, key);
     }
@@ -70,7 +69,6 @@ export async function scanRepositories(
 async function scanOne(
   registry: TagSource,
   { image, policies }: Wanted,
-  budgets: Map<string, number>,
   settings: ScanSettings,
 ): Promise<ScanResult> {
   try {
@@ -79,12 +77,12 @@ async function scanOne(
       settings.needPushTimes || policies.some((p) => p.policy.order.by === 'build-time');
     if (!needsTimes || tags.length === 0)
       return { ok: true, candidates: tags.map((tag) => ({ tag })) };
-    const budget = budgets.get(image.registry) ?? settings.metadataBudget;
+    // `registries.metadataBudget` is per repository and cycle (the registry layer counts the
+    // requests it really makes; cached metadata costs nothing).
     const result = await registry.metadata(image, tags, {
       accepts: (tag) => policies.some((p) => accepts(p.policy, tag)),
-      budget,
+      budget: settings.metadataBudget,
     });
-    budgets.set(image.registry, Math.max(0, budget - result.candidates.length));
     // Tags the metadata call did not return are still candidates, without times.
     const known = new Map(result.candidates.map((c) => [c.tag, c]));
     return {
