@@ -128,7 +128,8 @@ function key(
         after: i + 1,
       };
     }
-    if (c === '\t' && i + 1 < lineEnd && source[i + 1] === ':') bail();
+    // `:` then a tab also separates a key (and a tab before `:` is odd): the parser decides.
+    if ((c === ':' && source[i + 1] === '\t') || (c === '\t' && source[i + 1] === ':')) bail();
   }
   return undefined;
 }
@@ -146,6 +147,8 @@ function keyQuoteEnd(source: string, at: number, lineEnd: number): number {
 export function scanDocuments(source: string): YDocument[] | undefined {
   // A lone `\r` is a line break to YAML; the scanner only knows `\n` and `\r\n`.
   if (source.includes('\r') && /\r(?!\n)/.test(source)) return undefined;
+  // A BOM is only allowed as the first character of the stream.
+  if (source.indexOf('\uFEFF', 1) !== -1) return undefined;
   try {
     return scan(source);
   } catch (error: unknown) {
@@ -191,14 +194,15 @@ function scan(source: string): YDocument[] {
     }
     if (first === '\t' || first === '%' || source.charCodeAt(indent) === 0xfeff) bail();
     if (column === 0 && (source.startsWith('---', indent) || source.startsWith('...', indent))) {
-      const rest = source.slice(indent + 3, lineEnd).trimStart();
+      const rest = source.slice(indent + 3, lineEnd);
       const isMarker =
         source[indent + 3] === undefined ||
         indent + 3 === lineEnd ||
         source[indent + 3] === ' ' ||
         source[indent + 3] === '\t';
       if (isMarker) {
-        if (rest !== '' && !rest.startsWith('#')) bail();
+        // Only spaces, tabs and a comment may follow (`trimStart` would also eat a BOM or NBSP).
+        if (!/^([ \t]+(#.*)?)?$/.test(rest)) bail();
         const opening = source[indent] === '-';
         close();
         if (opening) inDocument = true;
@@ -313,16 +317,18 @@ const FLOW_STOP = new Set([',', '[', ']', '{', '}']);
 
 /** A one-line flow collection at `start`, then only spaces and maybe a comment. */
 function flowValue(source: string, start: number, lineEnd: number): YNode {
+  // js-yaml refuses some tabs inside flow collections that YAML allows; let it decide.
+  const tab = source.indexOf('\t', start);
+  if (tab !== -1 && tab < lineEnd) bail();
   const [node, end] = flowNode(source, start, lineEnd);
-  let j = end;
-  while (j < lineEnd && source[j] === ' ') j++;
+  const j = skipSpaces(source, end, lineEnd);
   if (j < lineEnd && !(source[j] === '#' && j > end)) bail();
   return node;
 }
 
 function skipSpaces(source: string, at: number, lineEnd: number): number {
   let i = at;
-  while (i < lineEnd && source[i] === ' ') i++;
+  while (i < lineEnd && (source[i] === ' ' || source[i] === '\t')) i++;
   return i;
 }
 
@@ -370,12 +376,13 @@ function flowNode(source: string, at: number, lineEnd: number): [YNode, number] 
     const c = source[end] ?? '';
     if (FLOW_STOP.has(c)) break;
     if (c === ':' && (source[end + 1] === ' ' || FLOW_STOP.has(source[end + 1] ?? ''))) break;
-    if (c === '#' && source[end - 1] === ' ') return bail();
+    if (c === '#' && (source[end - 1] === ' ' || source[end - 1] === '\t')) return bail();
     end++;
   }
   if (end >= lineEnd) return bail();
   let valueEnd = end;
-  while (valueEnd > at && source[valueEnd - 1] === ' ') valueEnd--;
+  while (valueEnd > at && (source[valueEnd - 1] === ' ' || source[valueEnd - 1] === '\t'))
+    valueEnd--;
   if (valueEnd === at) return bail();
   return [
     { t: 'scalar', value: source.slice(at, valueEnd), start: at, end: valueEnd, style: 'plain' },
