@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalName, formatImageRef } from '../../src/image/index.js';
-import { PolicyError } from '../../src/policy/index.js';
+import { parsePolicy, PolicyError } from '../../src/policy/index.js';
 import { digestKey, plan, tagOf, type PlanInput } from '../../src/automation/plan.js';
 import type { LastWrite, ScanResult, SlotDecision } from '../../src/automation/types.js';
 import { fakeSelect, slot, tags, type SlotSpec } from './fixtures.js';
@@ -309,4 +309,59 @@ describe('tagOf', () => {
     it(input, () => {
       assert.equal(tagOf(input), expected);
     });
+});
+
+describe('plan with the real policy engine', () => {
+  const real = (spec: SlotSpec, scan: ScanResult, lastWrite?: string): SlotDecision => {
+    const s = slot(spec);
+    const realSlot = {
+      ...s,
+      policy: { policy: parsePolicy(spec.policy as string), key: 'k', pinDigest: false },
+    };
+    const result = plan({
+      slots: [realSlot],
+      scans: new Map([[canonicalName(s.current), scan]]),
+      lastWrites: new Map(
+        lastWrite === undefined ? [] : [[s.id, { commit: 'c', value: lastWrite }]],
+      ),
+      now: NOW,
+    });
+    return result.decisions[0]!;
+  };
+
+  it('semver rollback is held, then released by a newer tag', () => {
+    const held = real(
+      { image: 'r.io/api:1.4.2', policy: 'semver:~1.4' },
+      ok('1.4.2', '1.4.3'),
+      'r.io/api:1.4.3',
+    );
+    assert.equal(held.kind, 'held');
+    const released = real(
+      { image: 'r.io/api:1.4.2', policy: 'semver:~1.4' },
+      ok('1.4.2', '1.4.3', '1.4.4'),
+      'r.io/api:1.4.3',
+    );
+    assert.equal(released.kind === 'update' && formatImageRef(released.to), 'r.io/api:1.4.4');
+  });
+
+  it('build-time rollback is held by build times, not by tag text', () => {
+    const scan: ScanResult = {
+      ok: true,
+      candidates: [
+        { tag: 'main-b', created: Date.parse('2026-01-01T00:00:00Z') },
+        { tag: 'main-a', created: Date.parse('2026-01-02T00:00:00Z') },
+      ],
+    };
+    assert.equal(
+      real({ image: 'r.io/web:main-b', policy: 'glob:main-*' }, scan, 'r.io/web:main-a').kind,
+      'held',
+    );
+    const fresh = real({ image: 'r.io/web:main-b', policy: 'glob:main-*' }, scan);
+    assert.equal(fresh.kind === 'update' && fresh.to.tag, 'main-a');
+  });
+
+  it('never downgrades and never picks latest under semver', () => {
+    const d = real({ image: 'r.io/api:2.0.0', policy: 'semver:*' }, ok('latest', '1.9.0', '2.0.0'));
+    assert.equal(d.kind, 'keep');
+  });
 });
