@@ -12,7 +12,8 @@
  *     of such scalars written `{k: v, ...}` / `[a, ...]` (nested, no empty entries).
  *
  * Everything else bails out: tabs in indentation, anchors, aliases, tags, block scalars,
- * directives, `? ` keys, multi-line scalars or flow collections, `- - ` and bare `-` items,
+ * directives, `? ` keys, multi-line scalars or flow collections, tabs inside flow collections
+ * or after a key's `:`, a BOM past the first character, a lone `\r`, `- - ` and bare `-` items,
  * a line at an indentation no open collection has. Being conservative is the whole point: a
  * bail-out costs a parse, a wrong tree would cost a wrong slot. Tests compare both trees on
  * every fixture and on generated corpora.
