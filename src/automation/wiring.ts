@@ -3,12 +3,14 @@
  * directory, locked), the registry client, and discovery with a per-process parse cache. The
  * CLI and (later) the controller call this; tests pass their own parts to runCycle instead.
  */
-import { readTextFile, isExecutable, runProgram } from '../registry/credentials/node-io.js';
-import { createDockerConfigProvider } from '../registry/credentials/docker-config-provider.js';
 import type { Config, RepositoryConfig } from '../config/index.js';
 import { openGitStore, displayUrl, type OpenedGitStore } from '../git/index.js';
 import { discover, DiscoveryCache } from '../manifests/index.js';
-import { createRegistryClient, type RegistryClient } from '../registry/index.js';
+import {
+  openRegistryClient,
+  type OpenRegistryOptions,
+  type RegistryClient,
+} from '../registry/index.js';
 import type { Logger, SecretRedactor } from '../telemetry/index.js';
 import type { CycleSettings } from './cycle.js';
 import type { Discover, PipelineSettings } from './pipeline.js';
@@ -19,6 +21,8 @@ export interface WiringOptions {
   readonly logger: Logger;
   /** The PATH to search for docker-credential helpers (read by the caller, not here). */
   readonly pathValue?: string | undefined;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY as read by the caller. */
+  readonly environmentProxy?: OpenRegistryOptions['environmentProxy'];
 }
 
 export function discoverFor(repo: RepositoryConfig): Discover {
@@ -27,27 +31,15 @@ export function discoverFor(repo: RepositoryConfig): Discover {
     discover(files, { paths: repo.paths, defaultNamespace: repo.defaultNamespace }, cache);
 }
 
+/** The registry layer composed from config: credential chain, bulk sources, cache, limits. */
 export async function openRegistry(options: WiringOptions): Promise<RegistryClient> {
-  const { registries, cache } = options.config;
-  const credentials =
-    registries.dockerConfigFile === undefined
-      ? undefined
-      : createDockerConfigProvider(registries.dockerConfigFile, {
-          readFile: readTextFile,
-          redactor: options.redactor,
-          logger: options.logger,
-          helpersEnabled: true,
-          run: runProgram,
-          isExecutable,
-          pathValue: options.pathValue,
-          timeoutMs: 10_000,
-        });
-  return createRegistryClient({
-    settings: registries,
-    cacheDir: registries.cache.enabled ? cache.dir : undefined,
-    credentials,
+  return openRegistryClient({
+    settings: options.config.registries,
+    cacheDir: options.config.cache.dir,
     redactor: options.redactor,
     logger: options.logger,
+    pathValue: options.pathValue,
+    environmentProxy: options.environmentProxy,
   });
 }
 

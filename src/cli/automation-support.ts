@@ -15,6 +15,7 @@ import {
   openRegistry,
   openRepositoryStore,
   pipelineSettings,
+  type WiringOptions,
 } from '../automation/wiring.js';
 import type { Config, RepositoryConfig } from '../config/index.js';
 import type { ConfigOverride } from '../config/index.js';
@@ -68,6 +69,22 @@ export function resolveRepo(config: Config, cwd: string, flag: string | undefine
   return { repo, localPath: path };
 }
 
+/** What the wiring needs from the CLI: config, redaction, logger, and what the caller read from the environment. */
+export function wiringFor(context: CliContext, config: Config): WiringOptions {
+  const env = context.io.env;
+  return {
+    config,
+    redactor: context.redactor,
+    logger: context.logger(),
+    pathValue: env.PATH,
+    environmentProxy: {
+      httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+      httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+      noProxy: env.NO_PROXY ?? env.no_proxy,
+    },
+  };
+}
+
 /** Config overrides shared by the automation commands (none yet beyond the globals). */
 export const NO_OVERRIDES: readonly ConfigOverride[] = [];
 
@@ -89,12 +106,7 @@ export async function openForReading(
 ): Promise<Opened> {
   const { config } = context.config(NO_OVERRIDES);
   const resolved = resolveRepo(config, context.io.cwd, flag);
-  const wiring = {
-    config,
-    redactor: context.redactor,
-    logger: context.logger(),
-    pathValue: context.io.env.PATH,
-  };
+  const wiring = wiringFor(context, config);
   let store: OpenedGitStore | undefined;
   let head: string | undefined;
   let reader: RepoReader;

@@ -10,7 +10,13 @@ import {
   openRepositoryStore,
 } from '../automation/wiring.js';
 import type { CommandModule } from './commands.js';
-import { NO_OVERRIDES, progress, resolveRepo, repoOption } from './automation-support.js';
+import {
+  NO_OVERRIDES,
+  progress,
+  resolveRepo,
+  repoOption,
+  wiringFor,
+} from './automation-support.js';
 import { UsageError } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { outputOption, printResult, type OutputFormat } from './output.js';
@@ -62,12 +68,7 @@ export const runCommand: CommandModule = {
             `run pushes commits and needs a Git URL, not the local path ${localPath} (use tagpilot plan to preview a working copy)`,
           );
         const logger = context.logger();
-        const wiring = {
-          config,
-          redactor: context.redactor,
-          logger,
-          pathValue: context.io.env.PATH,
-        };
+        const wiring = wiringFor(context, config);
         const git = await openRepositoryStore(wiring, repo);
         const registry = await openRegistry(wiring);
         const deps = {
