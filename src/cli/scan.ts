@@ -114,7 +114,8 @@ export const scanCommand: CommandModule = {
             policy: policy?.source ?? null,
             total: tags.length,
             matched: policy === undefined ? tags.length : ordered.length,
-            pending: result.pending,
+            // With a zero budget every accepted tag is "pending"; that only matters by build time.
+            pending: buildTime ? result.pending : 0,
             tags: ordered.map((c) => ({
               tag: c.tag,
               digest: c.digest ?? null,
@@ -136,7 +137,9 @@ export const scanCommand: CommandModule = {
               .join(' ');
             context.io.stdout.write(
               `${report.matched} of ${report.total} tags${policy === undefined ? '' : ` match ${policy.source}`}` +
-                (report.pending > 0 ? `, ${report.pending} without build time yet (budget spent; later scans continue)` : '') +
+                (report.pending > 0
+                  ? `, ${report.pending} without build time yet (budget spent; later scans continue)`
+                  : '') +
                 `; ${report.requests.requests} requests (${hosts || 'none'}), ${report.requests.cacheHits} cache hits\n`,
             );
           }
