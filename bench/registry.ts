@@ -196,7 +196,7 @@ async function orchestrate(): Promise<void> {
     bulk: string;
   };
   const count = async (): Promise<number> => {
-    server.stdin?.write('count\n');
+    server.stdin.write('count\n');
     return Number((await serverLines.next()).value);
   };
   process.stdout.write(
@@ -226,7 +226,7 @@ async function orchestrate(): Promise<void> {
         const now = await count();
         counts.push(now - before);
         before = now;
-        child.stdin?.write('go\n');
+        child.stdin.write('go\n');
         continue;
       }
       for (const [i, result] of (message.results ?? []).entries()) {
@@ -239,7 +239,7 @@ async function orchestrate(): Promise<void> {
     }
     process.stdout.write(`${rows.join('\n')}\n`);
   }
-  server.stdin?.write('stop\n');
+  server.stdin.write('stop\n');
 }
 
 const [mode, ...rest] = process.argv.slice(2);
