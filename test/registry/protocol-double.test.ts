@@ -303,6 +303,32 @@ describe('protocol double: digests and redirects', () => {
   });
 });
 
+describe('mirrors', () => {
+  it('lets a configured mirror answer for another registry, and falls back when it cannot', async () => {
+    const upstream = await withDouble({}, ['u1']);
+    storeImage(upstream.repo('org/other'), image, ['o1']);
+    const mirror = await withDouble({}, ['m1', 'm2']);
+    const upstreamHost = new URL(upstream.origin).host;
+    const settings = {
+      hosts: { [upstreamHost]: { insecure: true } },
+      mirrors: { [upstreamHost]: [mirror.origin] },
+    };
+    const { client } = await testClient({ settings });
+    assert.deepEqual(await client.listTags(parseImageRef(`${upstreamHost}/org/app`)), ['m1', 'm2']);
+    assert.equal(
+      await client.digest(parseImageRef(`${upstreamHost}/org/app:m1`)),
+      image.manifest.digest,
+    );
+    assert.equal(upstream.apiRequests().length, 0);
+    // The mirror does not have this repository: the registry itself answers.
+    assert.deepEqual(await client.listTags(parseImageRef(`${upstreamHost}/org/other`)), ['o1']);
+    assert.equal(upstream.apiRequests().length, 1);
+    await client.close();
+    await upstream.stop();
+    await mirror.stop();
+  });
+});
+
 describe('double and real registry agree where both can answer', () => {
   const amd = makeImage('2024-01-10T00:00:00Z', 'linux/amd64', 'amd');
   const arm = makeImage('2024-02-20T00:00:00Z', 'linux/arm64/v8', 'arm');
