@@ -74,7 +74,8 @@ export function createTransport(options: TransportOptions): Transport {
     headers: Record<string, string>,
     body: string | undefined,
   ): Promise<HttpResponse> => {
-    const maxBytes = request.maxBytes ?? options.maxBytes;
+    // A per-request limit can only tighten the configured one.
+    const maxBytes = Math.min(request.maxBytes ?? options.maxBytes, options.maxBytes);
     options.onRequest?.(url, method);
     try {
       const response = await instance.request<ArrayBuffer>({
