@@ -138,9 +138,11 @@ describe('identity tokens', () => {
     });
     assert.deepEqual(await client.listTags(parseImageRef(`${host}/a/b`)), ['1']);
     assert.equal(seen.length, 1);
-    assert.equal(seen[0]?.method, 'POST');
-    assert.equal(seen[0]?.authorization, undefined);
-    const form = new URLSearchParams(seen[0]?.body ?? '');
+    const [grant] = seen;
+    assert.ok(grant !== undefined);
+    assert.equal(grant.method, 'POST');
+    assert.equal(grant.authorization, undefined);
+    const form = new URLSearchParams(grant.body);
     assert.equal(form.get('grant_type'), 'refresh_token');
     assert.equal(form.get('refresh_token'), 'refresh-secret-xyz');
     assert.equal(form.get('service'), 'svc');
