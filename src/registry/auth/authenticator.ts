@@ -48,6 +48,8 @@ export interface AuthTarget {
   readonly credentialHost: string;
 }
 
+const CREDENTIALS_TTL_MS = 5 * 60_000;
+
 type HostScheme =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'basic' }
@@ -57,7 +59,14 @@ export class Authenticator {
   readonly #schemes = new Map<string, HostScheme>();
   readonly #tokens: TokenCache;
   readonly #inflight = new Map<string, Promise<string>>();
-  readonly #credentials = new Map<string, Promise<RegistryCredentials | undefined>>();
+  /**
+   * Credentials per host, re-asked after CREDENTIALS_TTL_MS: providers refresh short-lived
+   * passwords themselves (ECR's expire after 12 h), so the core must not pin the first answer.
+   */
+  readonly #credentials = new Map<
+    string,
+    { readonly at: number; readonly pending: Promise<RegistryCredentials | undefined> }
+  >();
   readonly #warnedRealms = new Set<string>();
   /** Scopes to request instead of the plain one, learnt from `insufficient_scope` challenges. */
   readonly #scopes = new Map<string, readonly string[]>();
@@ -179,7 +188,10 @@ export class Authenticator {
   }
 
   async #credentialsFor(host: string): Promise<RegistryCredentials | undefined> {
-    let pending = this.#credentials.get(host);
+    const now = this.options.now?.() ?? Date.now();
+    const known = this.#credentials.get(host);
+    let pending =
+      known !== undefined && now - known.at < CREDENTIALS_TTL_MS ? known.pending : undefined;
     if (pending === undefined) {
       pending = (this.options.credentials?.credentialsFor(host) ?? Promise.resolve(undefined)).then(
         (credentials) => {
@@ -188,7 +200,7 @@ export class Authenticator {
           return credentials;
         },
       );
-      this.#credentials.set(host, pending);
+      this.#credentials.set(host, { at: now, pending });
     }
     return pending;
   }
