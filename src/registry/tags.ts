@@ -25,6 +25,18 @@ export const PAGE_SIZES = [1000, 100, 50] as const;
 export const MAX_PAGES = 10_000;
 const MAX_PAGE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * True when a 400 is about the page size: distribution 3.1 `PAGINATION_NUMBER_INVALID`, ECR
+ * `UNSUPPORTED ... 'maxResults' ... less than or equal to 1000`, or a body without a JSON error
+ * (then the size is the likeliest culprit of a 400 on a plain list request).
+ */
+export function aboutPageSize(message: string): boolean {
+  const detail = message.slice(message.indexOf('HTTP 400'));
+  return /PAGINATION|UNSUPPORTED|maxResults|page|less than or equal|\bn\b|unexpected status/i.test(
+    detail,
+  );
+}
+
 export interface TagListResult {
   readonly tags: readonly string[];
   /** True when a 304 confirmed the cached list. */
@@ -82,6 +94,7 @@ export async function fetchTagList(
       if (
         error instanceof RegistryRequestError &&
         error.status === 400 &&
+        aboutPageSize(error.message) &&
         page === 0 &&
         pageSizeIndex < PAGE_SIZES.length - 1
       ) {

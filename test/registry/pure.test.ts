@@ -13,6 +13,7 @@ import { parseQuotaHeader, parseRetryAfter } from '../../src/registry/http/rate-
 import { followRedirect } from '../../src/registry/http/redirect.js';
 import { isRateLimitBody, statusError } from '../../src/registry/http/status.js';
 import { chooseEntry, platformMatches } from '../../src/registry/platform.js';
+import { aboutPageSize } from '../../src/registry/tags.js';
 
 describe('WWW-Authenticate (RFC 7235)', () => {
   const cases: [string, string, ReturnType<typeof parseChallenges>][] = [
@@ -158,6 +159,37 @@ describe('status → typed error', () => {
     assert.equal(bad.transient, false);
     assert.match(bad.message, /r\.example\/a\/b.*HTTP 400.*NAME_INVALID: invalid repository name/);
     assert.equal(isRateLimitBody(Buffer.from('{"errors":[]}')), false);
+  });
+});
+
+describe('400 about the page size', () => {
+  const context = { registry: 'r.example', repository: 'page/n' };
+  const message = (body: string): string =>
+    statusError(context, 400, Buffer.from(body), 'repository', undefined).message;
+  it('recognises distribution 3.1, ECR and bodiless 400s, not other errors', () => {
+    assert.equal(
+      aboutPageSize(
+        message(
+          '{"errors":[{"code":"PAGINATION_NUMBER_INVALID","message":"invalid number of results requested"}]}',
+        ),
+      ),
+      true,
+    );
+    assert.equal(
+      aboutPageSize(
+        message(
+          `{"errors":[{"code":"UNSUPPORTED","message":"1 validation error detected: Value '2000' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"}]}`,
+        ),
+      ),
+      true,
+    );
+    assert.equal(aboutPageSize(message('Bad Request')), true);
+    assert.equal(
+      aboutPageSize(
+        message('{"errors":[{"code":"NAME_INVALID","message":"invalid repository name"}]}'),
+      ),
+      false,
+    );
   });
 });
 
