@@ -151,4 +151,44 @@ describe('identity tokens', () => {
     await client.close();
     await close(server);
   });
+
+  it('asks again with the scopes an insufficient_scope challenge names', async () => {
+    const tokenScopes: string[][] = [];
+    const { server, host } = await serve((request, _body, response) => {
+      const url = new URL(request.url ?? '/', 'http://x');
+      if (url.pathname === '/token') {
+        const scopes = url.searchParams.getAll('scope');
+        tokenScopes.push(scopes);
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify({ token: `tok:${scopes.sort().join('+')}` }));
+        return;
+      }
+      const challenge = (extra: string): string =>
+        `Bearer realm="http://${host}/token",service="svc",scope="${extra}"`;
+      const auth = request.headers.authorization;
+      if (auth === undefined) {
+        response.writeHead(401, { 'WWW-Authenticate': challenge('repository:a/b:pull') });
+      } else if (auth !== 'Bearer tok:repository:a/b:pull+repository:base/img:pull') {
+        response.writeHead(401, {
+          'WWW-Authenticate': `${challenge('repository:a/b:pull repository:base/img:pull')},error="insufficient_scope"`,
+        });
+      } else {
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify({ name: 'a/b', tags: ['ok'] }));
+        return;
+      }
+      response.end();
+    });
+    const { client } = await testClient({ settings: { hosts: { [host]: { insecure: true } } } });
+    assert.deepEqual(await client.listTags(parseImageRef(`${host}/a/b`)), ['ok']);
+    assert.deepEqual(tokenScopes, [
+      ['repository:a/b:pull'],
+      ['repository:a/b:pull', 'repository:base/img:pull'],
+    ]);
+    // The widened token is remembered for the repository: no new dance.
+    assert.deepEqual(await client.listTags(parseImageRef(`${host}/a/b`)), ['ok']);
+    assert.equal(tokenScopes.length, 2);
+    await client.close();
+    await close(server);
+  });
 });
