@@ -4,7 +4,7 @@
  * CLI and (later) the controller call this; tests pass their own parts to runCycle instead.
  */
 import type { Config, RepositoryConfig } from '../config/index.js';
-import { openGitStore, displayUrl, type OpenedGitStore } from '../git/index.js';
+import { openGitStoreFromConfig, displayUrl, type OpenedGitStore } from '../git/index.js';
 import { discover, DiscoveryCache } from '../manifests/index.js';
 import {
   openRegistryClient,
@@ -47,17 +47,10 @@ export async function openRepositoryStore(
   options: WiringOptions,
   repo: RepositoryConfig,
 ): Promise<OpenedGitStore> {
-  const { git, cache } = options.config;
-  return openGitStore({
-    url: repo.url,
-    branch: repo.branch,
-    pushBranch: repo.pushBranch,
-    cacheDir: cache.dir,
-    author: git.author,
-    tokenFile: git.tokenFile,
-    username: git.username,
-    sshKeyFile: git.sshKeyFile,
-    sshKnownHostsFile: git.sshKnownHostsFile,
+  // One mapping from config to store options, owned by git/: signing, SSH passphrase, depth,
+  // lock timeout and history bounds all come along.
+  return openGitStoreFromConfig(options.config.git, repo, {
+    cacheDir: options.config.cache.dir,
     redactor: options.redactor,
   });
 }

@@ -228,13 +228,18 @@ export interface GitSettings {
 /** Opens the store for one configured repository with the `git` section's settings. */
 export function openGitStoreFromConfig(
   git: GitSettings,
-  repository: { readonly url: string; readonly branch: string },
+  repository: {
+    readonly url: string;
+    readonly branch: string;
+    /** A repository's own `pushBranch` wins over `git.pushBranch`. */
+    readonly pushBranch?: string | undefined;
+  },
   deps: { readonly cacheDir: string; readonly redactor: SecretRedactor; readonly cache?: object },
 ): Promise<OpenedGitStore> {
   return openGitStore({
     url: repository.url,
     branch: repository.branch,
-    pushBranch: git.pushBranch,
+    pushBranch: repository.pushBranch ?? git.pushBranch,
     cacheDir: deps.cacheDir,
     depth: git.depth,
     lockTimeoutMs: git.lockTimeout,
