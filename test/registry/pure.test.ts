@@ -267,6 +267,34 @@ describe('redirect policy', () => {
     assert.equal(next.method, 'GET');
     assert.equal(next.body, undefined);
   });
+  it('never re-sends a request body (a refresh token, a password) to another host', () => {
+    const body = 'grant_type=refresh_token&refresh_token=s3cret';
+    for (const status of [307, 308]) {
+      const next = followRedirect(
+        new URL('https://auth.example/token'),
+        status,
+        'https://evil.example/token',
+        'POST',
+        headers,
+        body,
+      );
+      assert.ok(!next.ok);
+      assert.match(
+        next.reason,
+        /refused to re-send a request body to another host \(evil\.example\)/,
+      );
+    }
+    const sameHost = followRedirect(
+      new URL('https://auth.example/token'),
+      307,
+      '/v2/token',
+      'POST',
+      headers,
+      body,
+    );
+    assert.ok(sameHost.ok);
+    assert.equal(sameHost.body, body);
+  });
 });
 
 describe('NO_PROXY', () => {

@@ -94,6 +94,24 @@ describe('real registry, htpasswd Basic auth', () => {
     await client.close();
   });
 
+  it('asks the credential provider again after a failed lookup instead of remembering the failure', async () => {
+    let calls = 0;
+    const flaky: CredentialProvider = {
+      credentialsFor: (host) => {
+        calls += 1;
+        return calls === 1
+          ? Promise.reject(new Error('credential helper timed out'))
+          : credentials().credentialsFor(host);
+      },
+    };
+    const { client } = await testClient({ settings: settings(), credentials: flaky });
+    const ref = parseImageRef(`${registry.host}/team/one`);
+    await assert.rejects(client.listTags(ref), /credential helper timed out/);
+    assert.deepEqual(new Set(await client.listTags(ref)), new Set(['1.0.0', '1.1.0']));
+    assert.equal(calls, 2);
+    await client.close();
+  });
+
   it('says which host lacks credentials when none are configured', async () => {
     const { client } = await testClient({ settings: settings() });
     await assert.rejects(

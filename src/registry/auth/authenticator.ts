@@ -200,7 +200,13 @@ export class Authenticator {
           return credentials;
         },
       );
-      this.#credentials.set(host, { at: now, pending });
+      const entry = { at: now, pending };
+      this.#credentials.set(host, entry);
+      // A failed lookup (provider down, helper timed out) is not remembered: the next request
+      // asks again instead of failing for the rest of the TTL.
+      pending.catch(() => {
+        if (this.#credentials.get(host) === entry) this.#credentials.delete(host);
+      });
     }
     return pending;
   }

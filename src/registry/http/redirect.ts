@@ -53,6 +53,13 @@ export function followRedirect(
   }
   // RFC 9110 §15.4.4: 303 turns into GET; 301/302 historically do for POST.
   const rewrite = status === 303 || ((status === 301 || status === 302) && method === 'POST');
+  // A body that would be re-sent (307/308) may hold a secret (an OAuth2 refresh token or a
+  // password in a token request): it goes to the origin it was written for, never to another.
+  if (body !== undefined && !rewrite && !keepCredentials)
+    return {
+      ok: false,
+      reason: `refused to re-send a request body to another host (${target.host}) on HTTP ${status}`,
+    };
   return {
     ok: true,
     url: target,
