@@ -16,5 +16,12 @@ if (existsSync(source)) {
 } else {
   entry = join(root, 'dist', 'cli', 'main.js');
 }
+// `tagpilot list-workloads | head` closes the pipe early: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));
