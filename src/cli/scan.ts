@@ -14,7 +14,9 @@ import {
   type Candidate,
   type Policy,
 } from '../policy/index.js';
-import { openRegistryClient, RegistryError, type RegistryStats } from '../registry/index.js';
+import { openRegistry } from '../automation/wiring.js';
+import { RegistryError, type RegistryStats } from '../registry/index.js';
+import { wiringFor } from './automation-support.js';
 import type { CommandModule } from './commands.js';
 import { UsageError } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -86,19 +88,7 @@ export const scanCommand: CommandModule = {
           throw error;
         }
         const { config } = context.config();
-        const env = context.io.env;
-        const client = await openRegistryClient({
-          settings: config.registries,
-          cacheDir: config.cache.dir,
-          redactor: context.redactor,
-          logger: context.logger(),
-          pathValue: env.PATH,
-          environmentProxy: {
-            httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
-            httpProxy: env.HTTP_PROXY ?? env.http_proxy,
-            noProxy: env.NO_PROXY ?? env.no_proxy,
-          },
-        });
+        const client = await openRegistry(wiringFor(context, config));
         try {
           const tags = await client.listTags(image);
           const buildTime = policy !== undefined && needsBuildTime(policy);

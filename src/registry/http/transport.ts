@@ -4,17 +4,14 @@
  * from settings handed in (never from process.env). Counts every request it sends, by host.
  */
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import http from 'node:http';
-import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import {
   RegistryProtocolError,
   RegistryRedirectError,
   RegistryUnavailableError,
   type RegistryErrorContext,
 } from '../errors.js';
-import { proxyFor, type ProxySettings } from './no-proxy.js';
+import { bodyBytes, createAgentPool, headerReader } from './axios-parts.js';
+import type { ProxySettings } from './no-proxy.js';
 import { followRedirect, MAX_REDIRECTS, REDIRECT_STATUSES } from './redirect.js';
 import type { HttpRequest, HttpResponse, HttpSend } from './types.js';
 
@@ -49,23 +46,8 @@ export function createTransport(options: TransportOptions): Transport {
     decompress: true,
     transitional: { clarifyTimeoutError: true },
   });
-  const agents = new Map<string, http.Agent>();
-
-  const agentFor = (url: URL): { httpAgent?: http.Agent; httpsAgent?: http.Agent } => {
-    const proxy = proxyFor(url, options.proxy ?? {});
-    const ca = options.caByHost?.[url.host];
-    const key = `${url.protocol}|${url.host}|${proxy ?? ''}`;
-    let agent = agents.get(key);
-    if (agent === undefined) {
-      // Setting `ca` replaces Node's trust store, so the bundle is added to the public roots.
-      const tls = ca === undefined ? {} : { ca: [...rootCertificates, ca] };
-      if (proxy !== undefined) agent = new HttpsProxyAgent(proxy, { keepAlive: true, ...tls });
-      else if (url.protocol === 'https:') agent = new https.Agent({ keepAlive: true, ...tls });
-      else agent = new http.Agent({ keepAlive: true });
-      agents.set(key, agent);
-    }
-    return url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent };
-  };
+  const agents = createAgentPool({ proxy: options.proxy, caByHost: options.caByHost });
+  const agentFor = (url: URL) => agents.agentFor(url);
 
   const once = async (
     request: HttpRequest,
@@ -89,18 +71,10 @@ export function createTransport(options: TransportOptions): Transport {
         maxBodyLength: maxBytes,
         ...agentFor(url),
       });
-      const raw = response.data as ArrayBuffer | Buffer | undefined;
-      const bytes =
-        raw === undefined ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
       return {
         status: response.status,
-        header: (name) => {
-          const value: unknown = response.headers[name.toLowerCase()];
-          if (typeof value === 'string') return value;
-          if (typeof value === 'number') return String(value);
-          return Array.isArray(value) ? value.map(String).join(', ') : undefined;
-        },
-        body: bytes,
+        header: headerReader(response.headers),
+        body: bodyBytes(response.data),
         url,
       };
     } catch (error: unknown) {
@@ -136,8 +110,7 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     send,
     close: () => {
-      for (const agent of agents.values()) agent.destroy();
-      agents.clear();
+      agents.close();
     },
   };
 }

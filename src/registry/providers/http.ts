@@ -6,10 +6,8 @@
  * body) can never ride a redirect to another host (team rules, "Security").
  */
 import axios, { type AxiosInstance } from 'axios';
-import http from 'node:http';
-import https from 'node:https';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { proxyFor, type ProxySettings } from '../http/no-proxy.js';
+import { bodyBytes, createAgentPool, headerReader } from '../http/axios-parts.js';
+import type { ProxySettings } from '../http/no-proxy.js';
 
 export interface ProviderRequest {
   readonly method: 'GET' | 'POST';
@@ -40,19 +38,7 @@ export function axiosHttp(options: { proxy?: ProxySettings | undefined } = {}): 
     // axios would read HTTP(S)_PROXY itself; the proxy comes from settings handed in instead.
     proxy: false,
   });
-  const agents = new Map<string, http.Agent>();
-  const agentFor = (url: URL) => {
-    const proxy = proxyFor(url, options.proxy ?? {});
-    const key = `${url.protocol}|${proxy ?? ''}`;
-    let agent = agents.get(key);
-    if (agent === undefined) {
-      if (proxy !== undefined) agent = new HttpsProxyAgent(proxy, { keepAlive: true });
-      else if (url.protocol === 'https:') agent = new https.Agent({ keepAlive: true });
-      else agent = new http.Agent({ keepAlive: true });
-      agents.set(key, agent);
-    }
-    return url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent };
-  };
+  const agents = createAgentPool({ proxy: options.proxy });
   return async (request) => {
     const url = new URL(request.url);
     const response = await instance.request<ArrayBuffer>({
@@ -63,20 +49,12 @@ export function axiosHttp(options: { proxy?: ProxySettings | undefined } = {}): 
       timeout: request.timeoutMs,
       signal: AbortSignal.timeout(request.timeoutMs),
       maxContentLength: MAX_RESPONSE_BYTES,
-      ...agentFor(url),
+      ...agents.agentFor(url),
     });
-    const raw = response.data as ArrayBuffer | Buffer | undefined;
-    const text =
-      raw === undefined ? '' : (Buffer.isBuffer(raw) ? raw : Buffer.from(raw)).toString('utf8');
     return {
       status: response.status,
-      header: (name) => {
-        const value: unknown = response.headers[name.toLowerCase()];
-        if (typeof value === 'string') return value;
-        if (typeof value === 'number') return String(value);
-        return Array.isArray(value) ? value.map(String).join(', ') : undefined;
-      },
-      text,
+      header: headerReader(response.headers),
+      text: bodyBytes(response.data).toString('utf8'),
     };
   };
 }
