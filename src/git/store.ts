@@ -175,19 +175,8 @@ export class IsoGitStore implements GitStore {
       await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });
     }
     try {
-      const result = await this.#remote('fetch', () =>
-        git.fetch({
-          fs,
-          http: this.#http,
-          gitdir,
-          cache: this.#objects.cache,
-          url: this.#o.url,
-          remote: 'origin',
-          ref: this.#o.branch,
-          singleBranch: true,
-          tags: false,
-          ...(fresh && this.#o.depth > 0 ? { depth: this.#o.depth } : {}),
-        }),
+      const result = await this.#fetchBranch(
+        fresh && this.#o.depth > 0 ? { depth: this.#o.depth } : {},
       );
       const head = result.fetchHead;
       if (head === null) {
@@ -449,7 +438,12 @@ export class IsoGitStore implements GitStore {
   }
 
   async #deepen(step: number): Promise<void> {
-    await this.#remote('fetch', () =>
+    await this.#fetchBranch({ depth: step, relative: true });
+  }
+
+  /** Fetches the one branch, no tags, into the bare gitdir; `shape` sets depth for shallow reads. */
+  #fetchBranch(shape: { depth?: number; relative?: boolean }): ReturnType<typeof git.fetch> {
+    return this.#remote('fetch', () =>
       git.fetch({
         fs,
         http: this.#http,
@@ -460,8 +454,7 @@ export class IsoGitStore implements GitStore {
         ref: this.#o.branch,
         singleBranch: true,
         tags: false,
-        depth: step,
-        relative: true,
+        ...shape,
       }),
     );
   }
