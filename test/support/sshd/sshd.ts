@@ -8,10 +8,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../ports.js';
 
 const run = promisify(execFile);
 
@@ -57,20 +57,6 @@ export async function makeKey(
   const args = ['-q', ...KEYGEN_ARGS[type], '-N', passphrase, '-C', name, '-f', privateFile];
   await run('ssh-keygen', args);
   return { privateFile, publicLine: (await readFile(`${privateFile}.pub`, 'utf8')).trim() };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 export async function startSshd(): Promise<Sshd> {

@@ -1,0 +1,17 @@
+/** Loopback ports for servers that cannot listen on port 0 themselves (docker-registry, sshd). */
+import { createServer } from 'node:net';
+
+/** A port free on 127.0.0.1 right now (the kernel's choice, released before returning). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
