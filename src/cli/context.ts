@@ -14,6 +14,12 @@ export interface CliIO {
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * For long-running commands: a signal aborted on the first SIGINT or SIGTERM, so they can
+   * finish the step in hand and exit cleanly. Handlers are installed only when a command asks,
+   * so Ctrl-C still stops every other command at once.
+   */
+  readonly shutdownSignal?: () => AbortSignal;
 }
 
 /** A command-line mistake (bad flag value, missing argument): exit code 2. */

@@ -90,11 +90,30 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 }
 
 export function processIO(): CliIO {
+  let controller: AbortController | undefined;
+  const shutdownSignal = (): AbortSignal => {
+    if (controller === undefined) {
+      const created = new AbortController();
+      controller = created;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        // A second signal means "now": exit without waiting for the step in hand (128 + SIGINT).
+        if (created.signal.aborted) process.exit(130);
+        process.stderr.write(
+          `tagpilot: ${signal} received, stopping after the current step (send it again to stop now)\n`,
+        );
+        created.abort(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
+    return controller.signal;
+  };
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    shutdownSignal,
   };
 }

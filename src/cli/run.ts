@@ -39,6 +39,26 @@ interface RunOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
+/** Waits `ms`, or less when `stop` is aborted first. */
+function pause(ms: number, stop: AbortSignal | undefined): Promise<void> {
+  if (stop === undefined) return sleep(ms);
+  return new Promise((done) => {
+    if (stop.aborted) {
+      done();
+      return;
+    }
+    const timer = setTimeout(() => {
+      stop.removeEventListener('abort', wake);
+      done();
+    }, ms);
+    const wake = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    stop.addEventListener('abort', wake, { once: true });
+  });
+}
+
 /** 0 when the cycle had nothing to report, 1 when a slot failed or the push did not happen. */
 export function exitCodeOf(summary: CycleSummary): number {
   return summary.errors > 0 || summary.outcome === 'push-failed' || summary.problems.length > 0
@@ -99,9 +119,12 @@ export const runCommand: CommandModule = {
             return;
           }
           // The loop: a batching window holds writes until the first pending update is that old.
+          // SIGINT/SIGTERM end it between cycles: the cycle in hand finishes (it is idempotent and
+          // restart-safe either way), then the lock and connections are released below.
+          const stop = context.io.shutdownSignal?.();
           let batch: BatchState = { firstPending: undefined };
           const window = config.automation.batchWindow;
-          for (;;) {
+          while (stop?.aborted !== true) {
             registry.newCycle();
             try {
               const write = mayWrite(batch, window, Date.now());
@@ -111,8 +134,10 @@ export const runCommand: CommandModule = {
               // A failed cycle (Git unreachable, ...) is logged; the next interval tries again.
               logger.error({ err: error }, 'cycle failed');
             }
-            await sleep(nextDelay(batch, window, config.automation.interval, Date.now()));
+            await pause(nextDelay(batch, window, config.automation.interval, Date.now()), stop);
           }
+          logger.info('stopped on request');
+          setExit(EXIT.ok);
         } finally {
           await registry.close();
           await git.close();
