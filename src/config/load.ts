@@ -62,6 +62,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const cacheDir = parsed.data.cache.dir ?? defaultCacheDir(env);
   const config = deepFreeze({
     ...parsed.data,
+    registries: {
+      ...parsed.data.registries,
+      dockerConfigFile: parsed.data.registries.dockerConfigFile ?? defaultDockerConfig(env),
+    },
     cache: { ...parsed.data.cache, dir: isAbsolute(cacheDir) ? cacheDir : resolve(cwd, cacheDir) },
   }) as Config;
   return { config, file };
@@ -255,6 +259,19 @@ function describeIssues(
       .join('\n');
   });
   return `invalid configuration:\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * Where `docker login` keeps credentials, as the Docker CLI looks for them:
+ * `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` — used only when it exists and
+ * `registries.dockerConfigFile` is not set, so `tagpilot scan` works like `docker pull` does.
+ */
+function defaultDockerConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const dir = nonEmpty(env.DOCKER_CONFIG) ?? join(nonEmpty(env.HOME) ?? homedir(), '.docker');
+  const file = join(dir, 'config.json');
+  return existsSync(file) ? file : undefined;
 }
 
 function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -157,6 +157,32 @@ describe('loadConfig', () => {
   it('refuses a top level that is not a mapping', () => {
     const { dir } = withFile('- just\n- a list\n');
     expectConfigError(() => loadConfig({ cwd: dir, env: {} }), /expected a mapping of sections/);
+  });
+
+  it('uses the Docker CLI config.json when none is configured and it exists', () => {
+    const home = tempDir();
+    assert.equal(
+      loadConfig({ cwd: home, env: { HOME: home } }).config.registries.dockerConfigFile,
+      undefined,
+    );
+    mkdirSync(join(home, '.docker'));
+    writeFileSync(join(home, '.docker', 'config.json'), '{"auths":{}}');
+    assert.equal(
+      loadConfig({ cwd: home, env: { HOME: home } }).config.registries.dockerConfigFile,
+      join(home, '.docker', 'config.json'),
+    );
+    const other = tempDir();
+    writeFileSync(join(other, 'config.json'), '{}');
+    assert.equal(
+      loadConfig({ cwd: home, env: { HOME: home, DOCKER_CONFIG: other } }).config.registries
+        .dockerConfigFile,
+      join(other, 'config.json'),
+    );
+    const { dir } = withFile('registries:\n  dockerConfigFile: /run/secrets/docker.json\n');
+    assert.equal(
+      loadConfig({ cwd: dir, env: { HOME: home } }).config.registries.dockerConfigFile,
+      '/run/secrets/docker.json',
+    );
   });
 
   it('returns a deeply frozen config', () => {
