@@ -47,7 +47,7 @@ export type SlotSource =
   | 'workload'
   /** A Flux HelmRelease's `spec.values`, found by the Flux v1 shapes or alias annotations. */
   | 'helm-release'
-  /** An `images:` entry of a kustomization file. */
+  /** An `images:` entry of a kustomization file or `spec.images` entry of a Flux Kustomization. */
   | 'kustomize'
   /** An inline `# {"tagpilot": ...}` marker on a scalar outside any of the above. */
   | 'marker';
@@ -58,7 +58,8 @@ export interface ImageSlot {
    * workload id of `formatWorkloadId` plus `/` and the container name, e.g.
    * `prod:deployment/api/web` or `prod:helmrelease/api/chart-image`. Kubernetes names never hold
    * `/`, so the container is everything after the last `/`. Everything else (Kustomize `images:`,
-   * inline markers): `formatFieldSlotId(file, yamlPath)`, e.g. `apps/values.yaml#.image.tag`.
+   * Flux Kustomization `spec.images`, inline markers): `formatFieldSlotId(file, yamlPath)`,
+   * e.g. `apps/values.yaml#.image.tag`.
    * The same id may appear once per deployable `root` (see `root`).
    */
   readonly id: string;

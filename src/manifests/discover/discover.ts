@@ -139,7 +139,8 @@ export function discover(
 /**
  * Slots of workload containers get the workload id plus `/container`; everything else (and
  * marked images inside Kustomize patches, which define nothing) gets `<file>#<yaml path>`.
- * Unmarked images in patches are not slots: the object is defined elsewhere (decision 0031).
+ * Unmarked images of an object (workload, HelmRelease, Flux Kustomization) in patches are not
+ * slots: the object is defined elsewhere (decisions 0031, 0063).
  */
 function toSlot(
   fact: SlotFact,
@@ -147,7 +148,7 @@ function toSlot(
   root: string,
   isPatch: boolean,
 ): ImageSlot | undefined {
-  if (isPatch && fact.workload !== undefined && !fact.fromMarker) return undefined;
+  if (isPatch && fact.object !== undefined && !fact.fromMarker) return undefined;
   const { workload, container } = fact;
   return {
     id:

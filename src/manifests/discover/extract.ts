@@ -1,17 +1,19 @@
 /**
  * One file's text to its facts (facts.ts): pre-screen, parse every document, walk objects
- * (`kind: List` items too), apply inline markers. Pure; never throws for bad input.
+ * (workloads, HelmReleases, Flux Kustomizations; `kind: List` items too), apply inline markers.
+ * Pure; never throws for bad input.
  */
 import { YAMLException } from 'js-yaml';
 import { FileContext } from './context.js';
 import type { ExtractOptions, FileFacts, KustomizationRefs, NoteFact } from './facts.js';
 import { scanDocuments } from './fast-tree.js';
+import { extractFluxKustomization, isFluxKustomization } from './flux-kustomization.js';
 import { extractHelmRelease, isHelmRelease } from './helm-release.js';
 import { extractKustomization, kustomizationRefs } from './kustomize.js';
 import { applyMarkers } from './markers.js';
 import { objectInfo } from './objects.js';
 import { mayHoldSlots, templateOffset } from './prescreen.js';
-import { get, parseDocuments, type YDocument, type YMap, type YNode } from './tree.js';
+import { get, getIn, parseDocuments, text, type YDocument, type YMap, type YNode } from './tree.js';
 import { extractWorkload, isWorkloadKind } from './workloads.js';
 
 const DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -101,11 +103,16 @@ function extractObject(
       });
     return;
   }
-  if (!isWorkloadKind(kind.value) && kind.value !== 'HelmRelease') return;
+  // A Flux Kustomization matters only for its spec.images (a sync object otherwise).
+  const flux =
+    isFluxKustomization(kind.value, text(get(node, 'apiVersion'))) &&
+    getIn(node, ['spec', 'images'])?.t === 'seq';
+  if (!isWorkloadKind(kind.value) && kind.value !== 'HelmRelease' && !flux) return;
   const info = objectInfo(ctx, node, basePath === '' ? 'object' : `list item ${basePath}`);
   if (info === undefined) return;
   if (isWorkloadKind(info.kind)) extractWorkload(ctx, node, info, documentIndex, basePath);
   else if (isHelmRelease(info)) extractHelmRelease(ctx, node, info, documentIndex, basePath);
+  else if (flux) extractFluxKustomization(ctx, node, info, documentIndex, basePath);
 }
 
 function dataRanges(documents: readonly YDocument[]): [number, number][] {

@@ -29,7 +29,7 @@ export interface SlotFact {
   readonly object: string | undefined;
 }
 
-/** A full definition of an object that carries slots (workloads and HelmReleases). */
+/** A full definition of an object that carries slots: workload, HelmRelease, Flux Kustomization. */
 export interface ObjectFact {
   /** `ns:kind/name`, kind lower-case. */
   readonly key: string;

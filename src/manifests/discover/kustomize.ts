@@ -8,8 +8,9 @@
  * matches images in the resources and is never edited; the slot is made of `newName`, `newTag`
  * and `digest`. Its container name, for `tagpilot.io/tag.<container>` on the Kustomization's own
  * `metadata.annotations`, is the last path segment of `name` (`ghcr.io/acme/api` → `api`).
+ * Flux Kustomizations' `spec.images` use the same entries (flux-kustomization.ts).
  */
-import { policyForContainer } from '../../policy/index.js';
+import { policyForContainer, type WorkloadPolicy } from '../../policy/index.js';
 import type { FileContext } from './context.js';
 import type { KustomizationRefs } from './facts.js';
 import { get, stringMap, text, type YMap, type YNode, type YScalar } from './tree.js';
@@ -58,28 +59,52 @@ export function extractKustomization(
   documentIndex: number,
 ): void {
   if (root?.t !== 'map') return;
-  const images = get(root, 'images');
-  if (images?.t !== 'seq') return;
-  const metadata = get(root, 'metadata');
-  const annotationsNode = get(metadata, 'annotations');
+  const annotationsNode = get(get(root, 'metadata'), 'annotations');
   const annotationsOffset = annotationsNode?.start ?? root.start;
-  const workloadPolicy = ctx.workloadPolicy(stringMap(annotationsNode), annotationsOffset);
-  images.items.forEach((entry, index) => {
-    if (entry.t !== 'map') return;
-    extractImage(ctx, entry, index, documentIndex, workloadPolicy, annotationsOffset);
+  extractImageEntries(ctx, get(root, 'images'), {
+    documentIndex,
+    path: '.images',
+    what: 'images',
+    owner: 'kustomization',
+    workloadPolicy: ctx.workloadPolicy(stringMap(annotationsNode), annotationsOffset),
+    annotationsOffset,
+    object: undefined,
   });
 }
 
-function extractImage(
+/** Where a list of kustomize image entries sits and whose annotations govern it. */
+export interface ImageEntries {
+  readonly documentIndex: number;
+  /** YAML path of the sequence, e.g. `.images` or `.spec.images`. */
+  readonly path: string;
+  /** The sequence as named in notes, e.g. `images` or `spec.images`. */
+  readonly what: string;
+  /** The object named in policy errors, e.g. `kustomization`. */
+  readonly owner: string;
+  readonly workloadPolicy: WorkloadPolicy;
+  readonly annotationsOffset: number;
+  /** `ns:kind/name` when the entries belong to a Kubernetes object (duplicates, patches). */
+  readonly object: string | undefined;
+}
+
+/**
+ * Makes a slot of every `{name, newName?, newTag?, digest?}` entry of `images`: kustomize's own
+ * `images:` field and the Flux Kustomization's `spec.images` (same type, same meaning).
+ */
+export function extractImageEntries(
   ctx: FileContext,
-  entry: YMap,
-  index: number,
-  documentIndex: number,
-  workloadPolicy: ReturnType<FileContext['workloadPolicy']>,
-  annotationsOffset: number,
+  images: YNode | undefined,
+  where: ImageEntries,
 ): void {
+  if (images?.t !== 'seq') return;
+  images.items.forEach((entry, index) => {
+    if (entry.t === 'map') extractImage(ctx, entry, index, where);
+  });
+}
+
+function extractImage(ctx: FileContext, entry: YMap, index: number, where: ImageEntries): void {
   const name = text(get(entry, 'name'));
-  const what = `images[${index}]${name === undefined ? '' : ` (${name})`}`;
+  const what = `${where.what}[${index}]${name === undefined ? '' : ` (${name})`}`;
   if (name === undefined || name === '') {
     ctx.note('warning', entry.start, `${what} has no name; it is skipped`);
     return;
@@ -94,13 +119,13 @@ function extractImage(
   const current = ctx.imageRef(reference, anchor?.start ?? entry.start, what);
   if (current === undefined) return;
   const container = containerNameOf(name);
-  const policy = policyForContainer(workloadPolicy, container);
-  ctx.reportPolicyError(policy, annotationsOffset, `kustomization ${what}`);
+  const policy = policyForContainer(where.workloadPolicy, container);
+  ctx.reportPolicyError(policy, where.annotationsOffset, `${where.owner} ${what}`);
   ctx.addSlot(
     {
       source: 'kustomize',
-      documentIndex,
-      yamlPath: `.images[${index}]`,
+      documentIndex: where.documentIndex,
+      yamlPath: `${where.path}[${index}]`,
       line: ctx.lines.line(anchor?.start ?? entry.start),
       shape: {
         kind: 'parts',
@@ -111,10 +136,10 @@ function extractImage(
       current,
       workload: undefined,
       container,
-      workloadPolicy,
+      workloadPolicy: where.workloadPolicy,
       policy,
       fromMarker: false,
-      object: undefined,
+      object: where.object,
     },
     [newName, newTag, digest],
   );

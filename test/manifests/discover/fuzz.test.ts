@@ -9,7 +9,7 @@ import { scanDocuments } from '../../../src/manifests/discover/fast-tree.js';
 import { parseDocuments, type YDocument } from '../../../src/manifests/discover/tree.js';
 import { discover } from '../../../src/manifests/index.js';
 import { corpus } from '../../../bench/manifests.js';
-import { file } from './helpers.js';
+import { file, yaml } from './helpers.js';
 
 const FRAGMENTS = [
   'a',
@@ -66,6 +66,40 @@ const FRAGMENTS = [
   "''",
 ];
 
+/** Flux Kustomizations with `spec.images` (flux-kustomization.ts), mutated like the corpus. */
+const FLUX_KUSTOMIZATIONS = [
+  yaml(
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata:',
+    '  name: apps',
+    '  namespace: flux-system',
+    '  annotations:',
+    '    tagpilot.io/automated: "true"',
+    '    tagpilot.io/tag.api: semver:~1.4',
+    'spec:',
+    '  interval: 10m',
+    '  sourceRef: {kind: GitRepository, name: flux-system}',
+    '  images:',
+    '    - name: ghcr.io/acme/api',
+    '      newTag: 1.4.2 # {"tagpilot": "semver:~1.4"}',
+    '    - name: nginx',
+    '      newName: registry.example.com/mirror/nginx',
+    "      newTag: '1.25'",
+    `      digest: sha256:${'c'.repeat(64)}`,
+  ),
+  yaml(
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1beta2',
+    'kind: Kustomization',
+    'metadata: {name: infra}',
+    'spec:',
+    '  images:',
+    '  - name: redis',
+    '    newTag: "7.2"',
+    '  - {name: busybox, newTag: "1.36"}',
+  ),
+];
+
 const text = fc
   .array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 })
   .map((parts) => parts.join(''));
@@ -97,9 +131,12 @@ describe('fuzz', () => {
 
   it('the scanner agrees with js-yaml on mutated manifests or bails out (2,000 mutants)', () => {
     const decoder = new TextDecoder();
-    const manifests = corpus('5k')
-      .slice(0, 40)
-      .map((f) => decoder.decode(f.bytes));
+    const manifests = [
+      ...corpus('5k')
+        .slice(0, 40)
+        .map((f) => decoder.decode(f.bytes)),
+      ...FLUX_KUSTOMIZATIONS,
+    ];
     const edit = fc.tuple(
       fc.nat(3000),
       fc.constantFrom(...FRAGMENTS, '\n  ', '\n- ', ''),

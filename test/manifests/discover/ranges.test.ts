@@ -47,6 +47,17 @@ const FIXTURES: Record<string, string> = {
     "    newTag: '1.25'",
     '    digest: sha256:' + 'c'.repeat(64),
   ),
+  'flux.yaml': yaml(
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata: {name: apps, namespace: flux-system}',
+    'spec:',
+    '  images:',
+    '    - name: nginx',
+    '      newName:   "mirror/nginx"  # trailing',
+    "      newTag: &t '1.25'",
+    '    - {name: ghcr.io/acme/api, newTag: 1.4.2, digest: "sha256:' + 'd'.repeat(64) + '"}',
+  ),
   'odd.yaml': yaml('"a.b":', '  - image: x:1 # {"tagpilot": "semver:^1"}'),
   'multi.yaml': `---\n...\n---\n# c\nkind: Pod\nmetadata: {name: m}\nspec:\n  containers:\n  - name: z\n    image: z:1\n---\n`,
 };
@@ -82,7 +93,7 @@ function rangesOf(slot: ImageSlot): SourceRange[] {
 describe('discover: ranges agree with the yaml package', () => {
   const result = run(FIXTURES);
   it('found the slots of every fixture', () => {
-    assert.equal(result.slots.length, 12, result.slots.map((s) => s.id).join(' '));
+    assert.equal(result.slots.length, 14, result.slots.map((s) => s.id).join(' '));
     assert.deepEqual(result.notes, []);
   });
   for (const slot of result.slots) {

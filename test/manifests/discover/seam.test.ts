@@ -59,6 +59,14 @@ const CASES: [
     yaml('images:', '  - name: nginx', '    newTag: "1.27" # {"tagpilot": "semver:^1"}'),
   ],
   [
+    'a Flux Kustomization spec.images entry (CRLF, comment kept)',
+    'clusters/prod/apps.yaml',
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1\r\nkind: Kustomization\r\nmetadata: {name: apps}\r\nspec:\r\n  images:\r\n  - name: ghcr.io/acme/api\r\n    newTag: 1.4.2 # pinned by tagpilot\r\n',
+    'clusters/prod/apps.yaml#.spec.images[0]',
+    'ghcr.io/acme/api:1.4.10',
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1\r\nkind: Kustomization\r\nmetadata: {name: apps}\r\nspec:\r\n  images:\r\n  - name: ghcr.io/acme/api\r\n    newTag: 1.4.10 # pinned by tagpilot\r\n',
+  ],
+  [
     'a marked tag-only scalar',
     'values.yaml',
     yaml(

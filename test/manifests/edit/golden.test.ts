@@ -157,6 +157,7 @@ describe('golden cases through discovery', () => {
       'flux-reordered-keys',
       'flux-helmrelease-image-map',
       'edge-kitchen-sink',
+      'flux-kustomization-images',
     ])
       assert.equal(matched.get(name), true, name);
   });
