@@ -105,6 +105,7 @@ function extractObject(
   }
   // A Flux Kustomization matters only for its spec.images (a sync object otherwise).
   const flux =
+    kind.value === 'Kustomization' &&
     isFluxKustomization(kind.value, text(get(node, 'apiVersion'))) &&
     getIn(node, ['spec', 'images'])?.t === 'seq';
   if (!isWorkloadKind(kind.value) && kind.value !== 'HelmRelease' && !flux) return;
