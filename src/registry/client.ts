@@ -17,7 +17,13 @@ import { createTransport } from './http/transport.js';
 import type { HttpSend } from './http/types.js';
 import { HostLimiter, type HostRate } from './limiter.js';
 import { manifestDigest } from './manifests.js';
-import { tagMetadata, toCandidates } from './metadata.js';
+import {
+  knownFromCache,
+  mergeTimes,
+  tagMetadata,
+  toCandidates,
+  type TimesByTag,
+} from './metadata.js';
 import { DEFAULT_PLATFORMS } from './platform.js';
 import { countingCaller, Requester } from './request.js';
 import { fetchTagList } from './tags.js';
@@ -148,6 +154,11 @@ class OciRegistryClient implements RegistryClient {
   readonly #failures = new Map<string, { error: RegistryError; until: number }>();
   /** The endpoint that last answered for a repository (a mirror or the registry). */
   readonly #servedBy = new Map<string, Endpoint>();
+  /**
+   * What the last `listTags` of a repository learnt: per-tag times from the list itself
+   * (GCR-style `manifest{}`) and whether the list was the cached one.
+   */
+  readonly #lists = new Map<string, { listed: TimesByTag; unchanged: boolean }>();
   readonly #closeTransport: () => void;
 
   constructor(
@@ -225,6 +236,10 @@ class OciRegistryClient implements RegistryClient {
           this.#cacheHits += 1;
         }
         await this.#cache.setTagList(key, result.entry);
+        this.#lists.set(this.#repoKey(image), {
+          listed: result.listed,
+          unchanged: result.unchanged,
+        });
         return result.tags;
       },
       true,
@@ -248,7 +263,17 @@ class OciRegistryClient implements RegistryClient {
     wanted: MetadataWanted,
   ): Promise<MetadataResult> {
     const accepted = tags.filter((tag) => wanted.accepts(tag));
-    const bulk = await this.#bulk(image);
+    const platforms = wanted.platforms ?? this.settings.platforms ?? DEFAULT_PLATFORMS;
+    const list = this.#lists.get(this.#repoKey(image));
+    // The tag list's own times come first (no request); a bulk source only for what they lack.
+    const listed = list?.listed ?? new Map<string, never>();
+    const missing = accepted.filter((tag) => listed.get(tag)?.pushed === undefined);
+    const bulk = mergeTimes(
+      listed,
+      missing.length === 0
+        ? new Map()
+        : await this.#bulk(image, missing, list?.unchanged === true, platforms),
+    );
     const needed = accepted.filter((tag) => bulk.get(tag)?.pushed === undefined);
     const context: RegistryErrorContext = {
       registry: image.registry,
@@ -264,7 +289,7 @@ class OciRegistryClient implements RegistryClient {
         target: { requester: caller, endpoint, repository: image.repository, context },
         cache: this.#cache,
         repoKey: this.#repoKey(image),
-        platforms: wanted.platforms ?? this.settings.platforms ?? DEFAULT_PLATFORMS,
+        platforms,
         budget: wanted.budget,
         now: this.#now(),
         recheckMs: this.settings.cache?.tagRecheck ?? DEFAULT_RECHECK_MS,
@@ -306,13 +331,47 @@ class OciRegistryClient implements RegistryClient {
     return `${image.registry}/${image.repository}`;
   }
 
+  /**
+   * Times from the first bulk source that handles the registry. Its answer is cached per
+   * repository; when the tag list is unchanged, the answer is younger than `cache.tagRecheck`
+   * and every tag in `missing` is known from it or from the per-tag caches, the cached answer
+   * is used and the source is not asked (a second scan of an unchanged repository costs its
+   * tag list only). A tag moved to another image is then noticed after `tagRecheck`, as for
+   * per-tag metadata.
+   */
   async #bulk(
     image: ImageRef,
-  ): Promise<ReadonlyMap<string, { readonly digest?: string; readonly pushed?: number }>> {
-    for (const source of this.options.bulkSources ?? []) {
-      if (!source.handles(image.registry)) continue;
+    missing: readonly string[],
+    listUnchanged: boolean,
+    platforms: readonly string[],
+  ): Promise<TimesByTag> {
+    const sources = (this.options.bulkSources ?? []).filter((source) =>
+      source.handles(image.registry),
+    );
+    if (sources.length === 0) return new Map();
+    const repoKey = this.#repoKey(image);
+    const now = this.#now();
+    const recheckMs = this.settings.cache?.tagRecheck ?? DEFAULT_RECHECK_MS;
+    if (listUnchanged) {
+      const cached = await this.#cache.bulkAnswer(repoKey);
+      if (cached !== undefined && now - cached.fetchedAt < recheckMs) {
+        const answer: TimesByTag = new Map(Object.entries(cached.tags));
+        const unknown = missing.filter((tag) => answer.get(tag)?.pushed === undefined);
+        const { rest } = await knownFromCache(
+          { cache: this.#cache, platforms, now, recheckMs },
+          await this.#cache.tagDigests(repoKey),
+          unknown,
+        );
+        if (rest.length === 0) {
+          this.#cacheHits += 1;
+          return answer;
+        }
+      }
+    }
+    for (const source of sources) {
+      let answer: TimesByTag;
       try {
-        return await source.metadata(image);
+        answer = await source.metadata(image);
       } catch (error: unknown) {
         // A bulk source is an optimisation: on failure fall back to per-tag requests.
         this.options.logger.warn(
@@ -323,7 +382,14 @@ class OciRegistryClient implements RegistryClient {
           },
           `bulk metadata source failed, falling back to per-tag requests: ${error instanceof Error ? error.message : 'unknown error'}`,
         );
+        continue;
       }
+      await this.#cache.setBulkAnswer(repoKey, {
+        fetchedAt: now,
+        // Object.fromEntries defines own properties, so a `__proto__` tag stays a plain key.
+        tags: Object.fromEntries(answer),
+      });
+      return answer;
     }
     return new Map();
   }

@@ -97,6 +97,32 @@ async function fetchFacts(options: TagMetadataOptions, digest: string): Promise<
   return { created: child.created, platformOk: true, complete: true };
 }
 
+/** What the caches answer without a request: a tag checked recently whose digest facts are known. */
+export async function knownFromCache(
+  options: Pick<TagMetadataOptions, 'cache' | 'platforms' | 'now' | 'recheckMs'>,
+  digests: TagDigests,
+  tags: readonly string[],
+): Promise<{ known: Map<string, TagMetadata>; rest: string[] }> {
+  const known = new Map<string, TagMetadata>();
+  const rest: string[] = [];
+  for (const tag of tags) {
+    const entry = digests[tag];
+    if (entry !== undefined && options.now - entry.checkedAt < options.recheckMs) {
+      const resolved = await fromCache(options.cache, entry.digest, options.platforms);
+      if (resolved !== undefined) {
+        known.set(tag, {
+          digest: entry.digest,
+          created: resolved.created,
+          platformOk: resolved.platformOk,
+        });
+        continue;
+      }
+    }
+    rest.push(tag);
+  }
+  return { known, rest };
+}
+
 export interface MetadataOutcome {
   readonly known: Map<string, TagMetadata>;
   readonly pending: number;
@@ -108,24 +134,8 @@ export async function tagMetadata(
   tags: readonly string[],
 ): Promise<MetadataOutcome> {
   const digests: TagDigests = { ...(await options.cache.tagDigests(options.repoKey)) };
-  const known = new Map<string, TagMetadata>();
-  const toFetch: string[] = [];
-  for (const tag of tags) {
-    const entry = digests[tag];
-    if (entry !== undefined && options.now - entry.checkedAt < options.recheckMs) {
-      const resolved = await fromCache(options.cache, entry.digest, options.platforms);
-      if (resolved !== undefined) {
-        options.onCacheHit();
-        known.set(tag, {
-          digest: entry.digest,
-          created: resolved.created,
-          platformOk: resolved.platformOk,
-        });
-        continue;
-      }
-    }
-    toFetch.push(tag);
-  }
+  const { known, rest: toFetch } = await knownFromCache(options, digests, tags);
+  for (let hit = 0; hit < known.size; hit += 1) options.onCacheHit();
   const start = options.requestsMade();
   let pending = 0;
   let next = 0;
@@ -166,10 +176,31 @@ export async function tagMetadata(
   return { known, pending };
 }
 
+export type TimesByTag = ReadonlyMap<
+  string,
+  { readonly digest?: string | undefined; readonly pushed?: number | undefined }
+>;
+
+/** `first` wins field by field; `second` fills what `first` lacks (tag list over bulk source). */
+export function mergeTimes(first: TimesByTag, second: TimesByTag): TimesByTag {
+  const out = new Map<string, { digest?: string; pushed?: number }>();
+  for (const [tag, value] of second) out.set(tag, { ...value });
+  for (const [tag, value] of first) {
+    const other = out.get(tag);
+    const digest = value.digest ?? other?.digest;
+    const pushed = value.pushed ?? other?.pushed;
+    out.set(tag, {
+      ...(digest === undefined ? {} : { digest }),
+      ...(pushed === undefined ? {} : { pushed }),
+    });
+  }
+  return out;
+}
+
 /** Merges bulk answers and per-tag metadata into candidates; platform misses are dropped. */
 export function toCandidates(
   tags: readonly string[],
-  bulk: ReadonlyMap<string, { readonly digest?: string; readonly pushed?: number }>,
+  bulk: TimesByTag,
   known: ReadonlyMap<string, TagMetadata>,
 ): Candidate[] {
   const candidates: Candidate[] = [];

@@ -6,6 +6,10 @@
  * and answer 400 above it). The result is the complete list or a thrown error.
  * A single-page list keeps its ETag / Last-Modified, so an unchanged repository costs one
  * conditional request (304) when the registry supports it.
+ * Pages that carry Google's `manifest{}` extension (GCR, Artifact Registry: digest and
+ * `timeUploadedMs` per tag) have it kept as per-tag times, cached with the list, so ordering by
+ * push time there costs no request beyond the list. Any registry sending the field is read the
+ * same way; nothing depends on the host name.
  */
 import {
   RegistryProtocolError,
@@ -15,7 +19,8 @@ import {
 import { nextLink } from './http/link.js';
 import type { Endpoint } from './endpoints.js';
 import { pullScope, v2Url } from './endpoints.js';
-import type { TagListEntry } from './cache/registry-cache.js';
+import type { TagListEntry, TagTimes } from './cache/registry-cache.js';
+import { googleTagListMetadata } from './providers/gcp-tags.js';
 import type { RegistryCaller } from './request.js';
 import { TagsListSchema } from './schema.js';
 
@@ -41,6 +46,10 @@ export interface TagListResult {
   readonly tags: readonly string[];
   /** True when a 304 confirmed the cached list. */
   readonly notModified: boolean;
+  /** True when the list is the cached one: a 304, or the same tags as the cached list. */
+  readonly unchanged: boolean;
+  /** Digest / push time per tag from the pages themselves (GCR-style `manifest{}`), if any. */
+  readonly listed: ReadonlyMap<string, TagTimes[string]>;
   /** What to cache (validators only for single-page lists). */
   readonly entry: TagListEntry;
 }
@@ -63,6 +72,8 @@ export async function fetchTagList(
   const seen = new Set<string>();
   const tags: string[] = [];
   const unique = new Set<string>();
+  // A Map, not an object: `__proto__` is a valid tag name.
+  const listed = new Map<string, TagTimes[string]>();
   let validators: { etag?: string; lastModified?: string } = {};
   for (let page = 0; ; page += 1) {
     if (page >= MAX_PAGES || seen.has(url.href))
@@ -107,7 +118,13 @@ export async function fetchTagList(
       throw error;
     }
     if (response.status === 304 && cached !== undefined)
-      return { tags: cached.tags, notModified: true, entry: { ...cached, fetchedAt: now } };
+      return {
+        tags: cached.tags,
+        notModified: true,
+        unchanged: true,
+        listed: new Map(Object.entries(cached.listed ?? {})),
+        entry: { ...cached, fetchedAt: now },
+      };
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body.toString('utf8'));
@@ -128,6 +145,7 @@ export async function fetchTagList(
       unique.add(tag);
       tags.push(tag);
     }
+    for (const [tag, known] of googleTagListMetadata(parsed)) listed.set(tag, known);
     const next = nextLink(response.header('link'), response.url.href);
     if (page === 0) {
       const etag = response.header('etag');
@@ -146,5 +164,25 @@ export async function fetchTagList(
     validators = {};
     url = next;
   }
-  return { tags, notModified: false, entry: { tags, fetchedAt: now, ...validators } };
+  // Object.fromEntries defines own properties, so a `__proto__` tag stays a plain key.
+  const listedEntry: TagTimes = Object.fromEntries(listed);
+  return {
+    tags,
+    notModified: false,
+    unchanged: cached !== undefined && sameTags(cached.tags, tags),
+    listed,
+    entry: {
+      tags,
+      fetchedAt: now,
+      ...validators,
+      ...(listed.size > 0 ? { listed: listedEntry } : {}),
+    },
+  };
+}
+
+/** Same tags regardless of order (registries do not promise one). */
+export function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return set.size === b.length && b.every((tag) => set.has(tag));
 }

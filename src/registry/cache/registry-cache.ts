@@ -3,14 +3,25 @@
  * - tag lists with their validators (ETag / Last-Modified) for conditional requests;
  * - per-repository tag → digest (with when it was last checked);
  * - per-digest facts (content-addressed, so valid forever): an index's platform entries, or an
- *   image's config digest and `created` time.
+ *   image's config digest and `created` time;
+ * - per-repository bulk answers (push time / digest by tag) with when they were fetched, so an
+ *   unchanged repository need not ask its bulk source again on every scan.
  * Values are validated on read; anything malformed is treated as absent.
  */
 import { z } from 'zod';
 import type { DiskCache } from './disk-cache.js';
 
+const TagTimesSchema = z.record(
+  z.string(),
+  z.object({ digest: z.string().optional(), pushed: z.number().optional() }),
+);
+/** Push time and digest by tag, as a bulk source or the tag list's own extension gives them. */
+export type TagTimes = z.infer<typeof TagTimesSchema>;
+
 const TagListEntrySchema = z.object({
   tags: z.array(z.string()),
+  /** What the list pages themselves said per tag (GCR / Artifact Registry `manifest{}`). */
+  listed: TagTimesSchema.optional(),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
   fetchedAt: z.number(),
@@ -37,6 +48,9 @@ const DigestFactsSchema = z.union([
 ]);
 export type DigestFacts = z.infer<typeof DigestFactsSchema>;
 
+const BulkAnswerSchema = z.object({ fetchedAt: z.number(), tags: TagTimesSchema });
+export type BulkAnswer = z.infer<typeof BulkAnswerSchema>;
+
 export class RegistryCache {
   /** Per-digest facts are immutable; keep them in memory as well for the life of the client. */
   readonly #digests = new Map<string, DigestFacts>();
@@ -60,6 +74,15 @@ export class RegistryCache {
 
   async setTagDigests(repoKey: string, value: TagDigests): Promise<void> {
     await this.disk?.set('tagdigests', repoKey, value);
+  }
+
+  async bulkAnswer(repoKey: string): Promise<BulkAnswer | undefined> {
+    const parsed = BulkAnswerSchema.safeParse(await this.disk?.get('bulk', repoKey));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async setBulkAnswer(repoKey: string, value: BulkAnswer): Promise<void> {
+    await this.disk?.set('bulk', repoKey, value);
   }
 
   async digestFacts(digest: string): Promise<DigestFacts | undefined> {

@@ -14,6 +14,10 @@
  *   (open-policy-agent/opa#6580), and manifests answered without `Docker-Content-Digest`
  *   (distribution-spec "Pulling manifests": clients fall back to hashing).
  * - Bearer challenges per distribution spec/auth/token.md with a token realm on the double.
+ * - `googleManifest`: GCR / Artifact Registry's extension of `tags/list`, a `manifest` map keyed
+ *   by digest with `tag[]`, `timeUploadedMs`, `timeCreatedMs` ("0" as Artifact Registry sends
+ *   it), `mediaType` and `imageSizeBytes` as decimal strings, beside `child: []`
+ *   (go-containerregistry `pkg/v1/google/list.go` reads the same fields; notes/registries.md).
  * Every request is recorded (method, URL, headers) so tests count server-side.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -35,6 +39,8 @@ export interface DoubleRepo {
   tags: string[];
   readonly manifests: Map<string, StoredObject>;
   readonly blobs: Map<string, Buffer>;
+  /** Manifest digest → upload time (ms), for the Google `manifest{}` extension. */
+  readonly uploaded: Map<string, number>;
 }
 
 export interface Failure {
@@ -68,6 +74,8 @@ export interface DoubleOptions {
   /** `realm`: a URL, or `self` for the double's own `/token`. */
   bearer?: { realm: string; service: string; user?: string; password?: string };
   failures?: Failure[];
+  /** Add GCR / Artifact Registry's `manifest{}` (and `child`) to every tag list page. */
+  googleManifest?: boolean;
 }
 
 export class RegistryDouble {
@@ -83,7 +91,7 @@ export class RegistryDouble {
   repo(name: string): DoubleRepo {
     let repo = this.repos.get(name);
     if (repo === undefined) {
-      repo = { tags: [], manifests: new Map(), blobs: new Map() };
+      repo = { tags: [], manifests: new Map(), blobs: new Map(), uploaded: new Map() };
       this.repos.set(name, repo);
     }
     return repo;
@@ -263,7 +271,11 @@ export class RegistryDouble {
     if (opaque !== null) start = this.#cursors.get(opaque) ?? repo.tags.length;
     else if (last !== null) start = repo.tags.indexOf(last) + 1;
     const page = repo.tags.slice(start, start + size);
-    const body = JSON.stringify({ name, tags: page });
+    const body = JSON.stringify(
+      this.options.googleManifest === true
+        ? { child: [], manifest: googleManifest(repo, page), name, tags: page }
+        : { name, tags: page },
+    );
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (start + size < repo.tags.length) {
       let query: string;
@@ -358,6 +370,25 @@ export class RegistryDouble {
   }
 }
 
+/** GCR's `manifest{}` for the tags of one page: digest → its tags on the page and times. */
+function googleManifest(repo: DoubleRepo, page: readonly string[]): Record<string, unknown> {
+  const out: Record<string, { tag: string[]; [field: string]: unknown }> = {};
+  for (const tag of page) {
+    const stored = repo.manifests.get(tag);
+    if (stored === undefined) continue;
+    const digest = `sha256:${createHash('sha256').update(stored.body).digest('hex')}`;
+    const entry = (out[digest] ??= {
+      imageSizeBytes: '0',
+      mediaType: stored.mediaType,
+      tag: [],
+      timeCreatedMs: '0',
+      timeUploadedMs: String(repo.uploaded.get(digest) ?? 0),
+    });
+    entry.tag.push(tag);
+  }
+  return out;
+}
+
 /** Stores an image (from images.ts) under tags in a double's repository. */
 export function storeImage(
   repo: DoubleRepo,
@@ -367,7 +398,9 @@ export function storeImage(
     manifest: { digest: string; bytes: Buffer; mediaType: string };
   },
   tags: readonly string[],
+  uploadedMs = Date.now(),
 ): void {
+  repo.uploaded.set(image.manifest.digest, uploadedMs);
   repo.blobs.set(image.config.digest, image.config.bytes);
   repo.blobs.set(image.layer.digest, image.layer.bytes);
   const stored = { body: image.manifest.bytes, mediaType: image.manifest.mediaType };
