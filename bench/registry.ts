@@ -5,7 +5,8 @@
  * cache, nothing new) and prints requests counted by the server, wall time and peak RSS, with
  * Flux v1's cost for the same work (a tag list plus two requests per tag, every scan).
  *
- *   npx tsx bench/registry.ts
+ *   npx tsx bench/registry.ts            # every scenario
+ *   npx tsx bench/registry.ts bulk gcr   # only scenarios whose key is listed
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,6 +42,7 @@ async function serve(): Promise<void> {
         repo,
         makeImage(new Date(pushedAt(r, i)).toISOString(), 'linux/amd64', `${r}-${i}`),
         [tagName(i)],
+        pushedAt(r, i),
       );
     // Registries do not sort (distribution 2.8, ECR, GHCR): reverse to prove nothing assumes it.
     repo.tags.reverse();
@@ -59,22 +61,42 @@ async function serve(): Promise<void> {
     `${JSON.stringify({ origin: double.origin, bulk: `http://127.0.0.1:${bulkPort}` })}\n`,
   );
   process.stdin.on('data', (chunk: Buffer) => {
-    const command = chunk.toString().trim();
-    if (command === 'count') process.stdout.write(`${double.requests.length}\n`);
-    if (command === 'stop') process.exit(0);
+    for (const command of chunk.toString().split('\n')) {
+      if (command === 'count') process.stdout.write(`${double.requests.length}\n`);
+      // GCR / Artifact Registry's `manifest{}` in tags/list, on or off per scenario.
+      if (command.startsWith('google ')) double.options.googleManifest = command === 'google on';
+      if (command === 'stop') process.exit(0);
+    }
   });
 }
 
 interface Scenario {
+  /** Name on the command line to run only some scenarios. */
+  readonly key: string;
   readonly name: string;
   readonly policy: string;
   readonly bulk: boolean;
+  /** The tag list carries GCR's `manifest{}` with upload times. */
+  readonly google: boolean;
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'semver', policy: 'semver:>=1.0.0', bulk: false },
-  { name: 'glob by build time', policy: 'glob:1.0.*', bulk: false },
-  { name: 'glob by build time + bulk', policy: 'glob:1.0.*', bulk: true },
+  { key: 'semver', name: 'semver', policy: 'semver:>=1.0.0', bulk: false, google: false },
+  { key: 'glob', name: 'glob by build time', policy: 'glob:1.0.*', bulk: false, google: false },
+  {
+    key: 'bulk',
+    name: 'glob by build time + bulk',
+    policy: 'glob:1.0.*',
+    bulk: true,
+    google: false,
+  },
+  {
+    key: 'gcr',
+    name: 'glob by time, GCR list',
+    policy: 'glob:1.0.*',
+    bulk: false,
+    google: true,
+  },
 ];
 
 async function scanAll(
@@ -206,7 +228,10 @@ async function orchestrate(): Promise<void> {
   process.stdout.write(
     `\n${'scenario'.padEnd(28)}${'pass'.padEnd(8)}${'requests'.padStart(10)}${'per repo'.padStart(10)}${'wall ms'.padStart(10)}${'pending'.padStart(9)}${'Flux v1'.padStart(10)}  peak RSS\n`,
   );
+  const only = process.argv.slice(2);
   for (const [index, scenario] of SCENARIOS.entries()) {
+    if (only.length > 0 && !only.includes(scenario.key)) continue;
+    server.stdin.write(`google ${scenario.google ? 'on' : 'off'}\n`);
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', SELF, 'scenario', String(index), origin, bulk],

@@ -13,7 +13,8 @@ import { parseQuotaHeader, parseRetryAfter } from '../../src/registry/http/rate-
 import { followRedirect } from '../../src/registry/http/redirect.js';
 import { isRateLimitBody, statusError } from '../../src/registry/http/status.js';
 import { chooseEntry, platformMatches } from '../../src/registry/platform.js';
-import { aboutPageSize } from '../../src/registry/tags.js';
+import { mergeTimes } from '../../src/registry/metadata.js';
+import { aboutPageSize, sameTags } from '../../src/registry/tags.js';
 
 describe('WWW-Authenticate (RFC 7235)', () => {
   const cases: [string, string, ReturnType<typeof parseChallenges>][] = [
@@ -442,5 +443,41 @@ describe('endpoints and platforms', () => {
     assert.equal(chooseEntry(platforms, 'linux/arm/v6'), undefined);
     assert.equal(chooseEntry(platforms, 'windows/amd64'), undefined);
     assert.equal(platformMatches('linux/arm64/v8', 'linux/arm64'), false);
+  });
+});
+
+describe('sameTags (is the tag list the cached one?)', () => {
+  const table: [string[], string[], boolean][] = [
+    [['a', 'b'], ['b', 'a'], true],
+    [[], [], true],
+    [['a', 'b'], ['a', 'b', 'c'], false],
+    [['a', 'b'], ['a', 'c'], false],
+    [['a', 'a'], ['a', 'b'], false],
+  ];
+  for (const [a, b, expected] of table) {
+    it(`${JSON.stringify(a)} vs ${JSON.stringify(b)} → ${String(expected)}`, () => {
+      assert.equal(sameTags(a, b), expected);
+    });
+  }
+});
+
+describe('mergeTimes (tag list times over bulk answers, field by field)', () => {
+  it('keeps the first source per field and fills gaps from the second', () => {
+    const merged = mergeTimes(
+      new Map([
+        ['a', { digest: 'sha256:1', pushed: 10 }],
+        ['b', { digest: 'sha256:2' }],
+      ]),
+      new Map([
+        ['a', { pushed: 99 }],
+        ['b', { digest: 'sha256:9', pushed: 20 }],
+        ['c', { pushed: 30 }],
+      ]),
+    );
+    assert.deepEqual(Object.fromEntries(merged), {
+      a: { digest: 'sha256:1', pushed: 10 },
+      b: { digest: 'sha256:2', pushed: 20 },
+      c: { pushed: 30 },
+    });
   });
 });
