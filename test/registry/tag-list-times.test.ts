@@ -221,6 +221,46 @@ describe('bulk source answers reused while nothing changed', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
+  it('also when the registry sends no ETag: an identical list counts as unchanged, a removed tag does not', async () => {
+    // distribution 2.8 and ECR send no validators on tags/list: the list is compared instead.
+    const double = await new RegistryDouble().start();
+    const host = new URL(double.origin).host;
+    const repo = double.repo('org/app');
+    storeImage(repo, imageFor(0), ['1', '2']);
+    let asked = 0;
+    const bulk: BulkMetadataSource = {
+      handles: (registry) => registry === host,
+      metadata: () => {
+        asked += 1;
+        return Promise.resolve(
+          new Map(repo.tags.map((tag, i) => [tag, { pushed: T0 + i }] as const)),
+        );
+      },
+    };
+    const cacheDir = await tempCacheDir();
+    const scan = async (): Promise<number> => {
+      const before = double.apiRequests().length;
+      const { client } = await testClient({
+        settings: { hosts: { [host]: { insecure: true } } },
+        cacheDir,
+        bulkSources: [bulk],
+      });
+      const image = parseImageRef(`${host}/org/app`);
+      const result = await client.metadata(image, await client.listTags(image), all);
+      assert.ok(result.candidates.every((candidate) => candidate.pushed !== undefined));
+      await client.close();
+      return double.apiRequests().length - before;
+    };
+    assert.equal(await scan(), 1);
+    assert.equal(await scan(), 1);
+    assert.equal(asked, 1, 'second scan: same tags, cached answer');
+    repo.tags = ['2'];
+    assert.equal(await scan(), 1);
+    assert.equal(asked, 2, 'the list changed: asked again');
+    await double.stop();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
   it('without a disk cache the bulk source is asked on every scan', async () => {
     const double = await new RegistryDouble({ etag: true }).start();
     const host = new URL(double.origin).host;
