@@ -194,6 +194,24 @@ export function slotsOf(
   return matches;
 }
 
+/** The decisions of one workload's slots (or one field slot), in plan order. */
+export function decisionsOf(
+  result: PipelineResult,
+  workload: string,
+  defaultNamespace: string,
+  container?: string,
+): PipelineResult['decisions'] {
+  const slots = new Set(
+    slotsOf(
+      result.decisions.map((d) => d.slot),
+      workload,
+      defaultNamespace,
+      container,
+    ),
+  );
+  return result.decisions.filter((d) => slots.has(d.slot));
+}
+
 /** `--user "Name <email>"` or `--user Name` (email from the config). */
 export function authorFrom(
   user: string | undefined,

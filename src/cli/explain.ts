@@ -3,7 +3,7 @@ import { canonicalName, formatImageRef } from '../image/index.js';
 import { accepts, compareTags, describeRule, PolicyError } from '../policy/index.js';
 import type { SlotDecision } from '../automation/types.js';
 import type { CommandModule } from './commands.js';
-import { openForReading, planOnce, repoOption, slotsOf } from './automation-support.js';
+import { decisionsOf, openForReading, planOnce, repoOption } from './automation-support.js';
 import { decisionRow } from './decision-view.js';
 import { EXIT } from './exit-codes.js';
 import { outputOption, type OutputFormat } from './output.js';
@@ -40,17 +40,12 @@ export const explainCommand: CommandModule = {
         const opened = await openForReading(context, options.repo);
         try {
           const result = await planOnce(context, opened);
-          const slots = new Set(
-            slotsOf(
-              result.decisions.map((d) => d.slot),
-              workload,
-              opened.resolved.repo.defaultNamespace,
-              options.container,
-            ),
-          );
-          const explained = result.decisions
-            .filter((d) => slots.has(d.slot))
-            .map((d) => explainOne(d, result.scans));
+          const explained = decisionsOf(
+            result,
+            workload,
+            opened.resolved.repo.defaultNamespace,
+            options.container,
+          ).map((d) => explainOne(d, result.scans));
           if (options.output === 'table')
             context.io.stdout.write(explained.map(humanText).join('\n'));
           else if (options.output === 'json')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { canonicalName, formatImageRef } from '../image/index.js';
 import { accepts, compareTags, PolicyError } from '../policy/index.js';
 import type { CommandModule } from './commands.js';
-import { openForReading, planOnce, repoOption, slotsOf } from './automation-support.js';
+import { decisionsOf, openForReading, planOnce, repoOption } from './automation-support.js';
 import { decisionRow } from './decision-view.js';
 import { EXIT } from './exit-codes.js';
 import { outputOption, printResult, type OutputFormat } from './output.js';
@@ -45,38 +45,33 @@ export const listImagesCommand: CommandModule = {
         const opened = await openForReading(context, options.repo);
         try {
           const result = await planOnce(context, opened);
-          const slots = new Set(
-            slotsOf(
-              result.decisions.map((d) => d.slot),
-              workload,
-              opened.resolved.repo.defaultNamespace,
-            ),
-          );
-          const rows: ImageRow[] = result.decisions
-            .filter((d) => slots.has(d.slot))
-            .map((d) => {
-              const scan = result.scans.get(canonicalName(d.slot.current));
-              const cp = d.slot.policy instanceof PolicyError ? undefined : d.slot.policy;
-              let available: string[] = [];
-              if (scan?.ok === true && cp !== undefined) {
-                const times = new Map(
-                  scan.candidates.map((c) => [c.tag, c.pushed ?? c.created ?? 0]),
-                );
-                available = scan.candidates
-                  .map((c) => c.tag)
-                  .filter((tag) => accepts(cp.policy, tag))
-                  .sort((a, b) => compareTags(cp.policy, b, a, { times }))
-                  .slice(0, limit);
-              }
-              const row = decisionRow(d);
-              return {
-                container: d.slot.container ?? d.slot.id,
-                current: formatImageRef(d.slot.current),
-                decision: row.decision,
-                next: row.next,
-                available,
-              };
-            });
+          const rows: ImageRow[] = decisionsOf(
+            result,
+            workload,
+            opened.resolved.repo.defaultNamespace,
+          ).map((d) => {
+            const scan = result.scans.get(canonicalName(d.slot.current));
+            const cp = d.slot.policy instanceof PolicyError ? undefined : d.slot.policy;
+            let available: string[] = [];
+            if (scan?.ok === true && cp !== undefined) {
+              const times = new Map(
+                scan.candidates.map((c) => [c.tag, c.pushed ?? c.created ?? 0]),
+              );
+              available = scan.candidates
+                .map((c) => c.tag)
+                .filter((tag) => accepts(cp.policy, tag))
+                .sort((a, b) => compareTags(cp.policy, b, a, { times }))
+                .slice(0, limit);
+            }
+            const row = decisionRow(d);
+            return {
+              container: d.slot.container ?? d.slot.id,
+              current: formatImageRef(d.slot.current),
+              decision: row.decision,
+              next: row.next,
+              available,
+            };
+          });
           printResult(context.io.stdout, options.output, rows, rows, [
             { header: 'container', value: (r) => r.container },
             { header: 'current', value: (r) => r.current },
