@@ -2,32 +2,17 @@
  * What discovery learns from one file's text, independent of the file's path and root: the unit
  * the cache keeps per blob (cache.ts). `discover.ts` adds the path, the root and the slot ids.
  */
-import type { ImageRef } from '../../image/index.js';
-import type {
-  ContainerPolicy,
-  PolicyError,
-  WorkloadId,
-  WorkloadPolicy,
-} from '../../policy/index.js';
-import type { DiscoveryNote, ImageShape, SlotSource } from '../types.js';
+import type { DiscoveryNote, ImageSlot, SlotSource } from '../types.js';
 
 export type NoteFact = Omit<DiscoveryNote, 'file'>;
 
-export interface SlotFact {
+/** An ImageSlot before discover.ts adds the path, root and id; source and marker always known. */
+export type SlotFact = Omit<ImageSlot, 'id' | 'file' | 'root' | 'source' | 'fromMarker'> & {
   readonly source: SlotSource;
-  readonly documentIndex: number;
-  readonly yamlPath: string;
-  readonly line: number;
-  readonly shape: ImageShape;
-  readonly current: ImageRef;
-  readonly workload: WorkloadId | undefined;
-  readonly container: string | undefined;
-  readonly workloadPolicy: WorkloadPolicy | undefined;
-  readonly policy: ContainerPolicy | PolicyError | undefined;
   readonly fromMarker: boolean;
   /** The object this slot belongs to (`ns:kind/name`), for duplicate detection. */
   readonly object: string | undefined;
-}
+};
 
 /** A full definition of an object that carries slots: workload, HelmRelease, Flux Kustomization. */
 export interface ObjectFact {
