@@ -5,8 +5,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { ensureNode } from './ensure-node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Under an older Node (the machine's, through the shebang) this re-runs us under the project's
+// Node 24 and does not return.
+await ensureNode(root, fileURLToPath(import.meta.url));
 const source = join(root, 'src', 'cli', 'main.ts');
 let entry;
 if (existsSync(source)) {

@@ -6,5 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+bash scripts/install-deps.sh
+# Node 24 from the dev dependency `node`, whatever Node the machine has.
+export PATH="$PWD/node_modules/.bin:$PATH"
 exec node --import tsx scripts/demo.ts

@@ -3,6 +3,9 @@
 # folders (default: all of test/). Node 20's --test takes no globs, so find lists the files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the dev dependency `node` (the machine may have an older one): npm run does this
+# itself; a developer calling this script directly gets the same.
+export PATH="$PWD/node_modules/.bin:$PATH"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(test)
 mapfile -t files < <(find "${targets[@]}" -name '*.test.ts' -type f | sort)
