@@ -17,9 +17,21 @@ export function imageRepository(host: string, path: string): ImageRepositoryTrig
   return fromReference(`${trimmedHost}/${trimmedPath}`);
 }
 
-/** From a full reference such as `ghcr.io/acme/api:1.2` or `gcr.io/p/app@sha256:...`. */
+/**
+ * From a full reference such as `ghcr.io/acme/api:1.2` or `gcr.io/p/app@sha256:...`. The tag and
+ * digest are cut off as text before parsing, so a payload's malformed or truncated digest never
+ * hides the repository it names. Registries spell names in lower case; GitHub's payloads do not.
+ */
 export function imageRepositoryOf(reference: string): ImageRepositoryTrigger | undefined {
-  return fromReference(reference.trim().replace(/^[a-z]+:\/\//i, ''));
+  const name =
+    reference
+      .trim()
+      .replace(/^[a-z]+:\/\//i, '')
+      .split('@')[0] ?? '';
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const withoutTag = colon > slash && slash !== -1 ? name.slice(0, colon) : name;
+  return fromReference(withoutTag.toLowerCase());
 }
 
 /** The same repository under another registry host (a receiver's `registryHost`). */

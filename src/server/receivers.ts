@@ -37,8 +37,6 @@ export async function configureReceivers(
   for (const [index, config] of webhooks.receivers.entries()) {
     const setting = `webhooks.receivers[${index}]`;
     const kind = receiverType(config.type);
-    if (kind === undefined)
-      throw new ConfigError(`${setting}.type: receiver type ${config.type} is not available yet`);
     const open = async (path: string | undefined, key: string): Promise<SecretFile | undefined> =>
       path === undefined
         ? undefined
@@ -68,7 +66,7 @@ export async function configureReceivers(
       secret,
       bucket: new TokenBucket(limit.burst, limit.perMinute, deps.now()),
       memory: new DeliveryMemory(webhooks.deliveryMemory),
-      maxBodyBytes: kind.carries === 'image' ? webhooks.maxBodyBytes : webhooks.maxGitBodyBytes,
+      maxBodyBytes: kind.bodyCap === 'git-push' ? webhooks.maxGitBodyBytes : webhooks.maxBodyBytes,
     });
   }
   return configured;

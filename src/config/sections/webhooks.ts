@@ -49,6 +49,11 @@ export const webhookReceiverSchema = z
      * sender names (a registry behind an alias or a proxy).
      */
     registryHost: z.string().min(1).optional(),
+    /**
+     * bitbucket (Data Center): the server's base URL (`https://bitbucket.example.com`), to name
+     * the repository of a payload that carries no clone links (`<baseUrl>/scm/<project>/<slug>.git`).
+     */
+    baseUrl: z.url().optional(),
     /** gcr: the `aud` claim configured on the Pub/Sub push subscription. */
     audience: z.string().min(1).optional(),
     /** gcr: the service account e-mail configured on the push subscription (`email` claim). */

@@ -22,7 +22,7 @@ function isManifestPush(event: Json): boolean {
 
 export const distribution: ReceiverType = {
   type: 'distribution',
-  carries: 'image',
+  bodyCap: 'default',
   addressing: 'name',
   create(context) {
     return {

@@ -10,7 +10,7 @@ import type { ReceiverType } from './types.js';
 
 export const dockerhub: ReceiverType = {
   type: 'dockerhub',
-  carries: 'image',
+  bodyCap: 'default',
   addressing: 'secret-path',
   create(context) {
     return {

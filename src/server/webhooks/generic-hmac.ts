@@ -16,7 +16,7 @@ export const DELIVERY_HEADER = 'x-tagpilot-delivery';
 
 export const genericHmac: ReceiverType = {
   type: 'generic-hmac',
-  carries: 'both',
+  bodyCap: 'default',
   addressing: 'name',
   create(context) {
     return {

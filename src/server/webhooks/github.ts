@@ -15,9 +15,23 @@ import type { ReceiverType } from './types.js';
 const PACKAGE_EVENTS = new Set(['package', 'registry_package']);
 const PACKAGE_ACTIONS = new Set(['published', 'updated']);
 
+/**
+ * GitHub's own example marks a container package with `ecosystem: docker` and
+ * `registry.type: CONTAINER` while `package_type` says `npm`; any of the signs counts.
+ */
+function isContainer(pkg: Json | undefined): boolean {
+  const signs = [
+    text(pkg, 'package_type'),
+    text(pkg, 'ecosystem'),
+    text(pkg, 'registry', 'type'),
+  ].map((value) => value?.toLowerCase());
+  const url = text(pkg, 'package_version', 'package_url') ?? '';
+  return signs.includes('container') || signs.includes('docker') || url.startsWith('ghcr.io/');
+}
+
 function containerImage(pkg: Json | undefined): ImageRepositoryTrigger | undefined {
   const url = text(pkg, 'package_version', 'package_url');
-  // `package_url` is `ghcr.io/<owner>/<name>:<tag>`; the tag is dropped, never used.
+  // `package_url` is `ghcr.io/<owner>/<name>:<tag>` (the tag may be empty): only the name counts.
   const fromUrl = url === undefined ? undefined : imageRepositoryOf(url.replace(/:$/, ''));
   if (fromUrl !== undefined) return fromUrl;
   const owner = text(pkg, 'namespace') ?? text(pkg, 'owner', 'login');
@@ -28,7 +42,7 @@ function containerImage(pkg: Json | undefined): ImageRepositoryTrigger | undefin
 
 export const github: ReceiverType = {
   type: 'github',
-  carries: 'both',
+  bodyCap: 'git-push',
   addressing: 'name',
   create(context) {
     return {
@@ -52,9 +66,8 @@ export const github: ReceiverType = {
         if (action === undefined || !PACKAGE_ACTIONS.has(action))
           return ignored(`action ${action}`);
         const pkg = at(payload, event === 'package' ? 'package' : 'registry_package');
-        const type = text(pkg, 'package_type')?.toLowerCase();
-        if (type !== 'container' && type !== 'docker')
-          return ignored(`package type ${type ?? 'unknown'}`);
+        if (!isContainer(pkg))
+          return ignored(`package type ${text(pkg, 'package_type') ?? 'unknown'}`);
         return triggers([containerImage(pkg)], id, 'container package');
       },
     };

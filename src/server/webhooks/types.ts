@@ -91,8 +91,8 @@ export interface SenderSide {
 
 export interface ReceiverType {
   readonly type: WebhookType;
-  /** Git push senders get the larger body cap. */
-  readonly carries: 'git' | 'image' | 'both';
+  /** Git push senders (their payloads list commits) get the larger body cap. */
+  readonly bodyCap: 'git-push' | 'default';
   /**
    * `secret-path`: the sender cannot sign (Docker Hub, Quay), so the receiver lives at
    * `/hook/<sha256(secret + name)>`; `name`: at `/hook/<name>`, verified per delivery.
