@@ -12,6 +12,11 @@ export interface Scrape {
   /** Every series of `name` with its labels. */
   series(name: string): readonly { labels: Readonly<Record<string, string>>; value: number }[];
   family(name: string): PromFamily | undefined;
+  /**
+   * Observations in a histogram, all series together (the parser keeps a histogram's buckets
+   * but not its labels, so the `+Inf` buckets are summed).
+   */
+  observations(name: string): number;
 }
 
 export function parseScrape(text: string): Scrape {
@@ -26,6 +31,11 @@ export function parseScrape(text: string): Scrape {
     families,
     family,
     series,
+    observations: (name) =>
+      (family(name)?.metrics ?? []).reduce(
+        (sum, sample) => sum + Number(sample.buckets?.['+Inf'] ?? 0),
+        0,
+      ),
     value(name, labels = {}) {
       const matching = series(name).filter((s) =>
         Object.entries(labels).every(([key, value]) => s.labels[key] === value),
