@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { ServerConfig } from '../config/index.js';
 import type { Logger, SecretRedactor } from '../telemetry/index.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { EVENT_LOOP_LAG_LIMIT_MS, type EventLoopMonitor } from './event-loop.js';
+import type { EventLoopMonitor } from './event-loop.js';
 import { serverFactoryFor } from './http.js';
 import { redactDeep } from './redact-deep.js';
 import type { SecretFile } from './secret-file.js';
@@ -75,10 +75,11 @@ export function buildHealthApp(options: HealthAppOptions): FastifyInstance {
 
   app.get('/livez', async (_request, reply) => {
     const lag = options.loop.lagMs();
+    const limit = options.server.eventLoopLagLimit;
     const loop: HealthCheck = {
       name: 'event-loop',
-      ok: lag <= EVENT_LOOP_LAG_LIMIT_MS,
-      detail: `lag ${Math.round(lag)} ms (limit ${EVENT_LOOP_LAG_LIMIT_MS} ms)`,
+      ok: lag <= limit,
+      detail: `lag ${Math.round(lag)} ms (limit ${limit} ms)`,
     };
     return report(reply, [loop], () => hooks.live());
   });

@@ -29,6 +29,8 @@ export const serverSchema = z
     requestTimeout: duration.default(30_000),
     /** Idle keep-alive connections are closed after this time. */
     keepAliveTimeout: duration.default(5_000),
+    /** `/livez` fails while the event loop's heartbeat is later than this (a starved loop). */
+    eventLoopLagLimit: duration.default(10_000),
     /** Most open connections on the webhook port; more are refused at once. */
     maxConnections: z.number().int().min(1).max(65_535).default(512),
     /** Bearer token (a file) required by the status API; unset leaves it open on its port. */

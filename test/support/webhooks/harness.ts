@@ -99,6 +99,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server: {
       webhooks: { address: '127.0.0.1', port: 0 },
       health: { address: '127.0.0.1', port: 0 },
+      // A loaded test machine can hold the loop for seconds while modules load; liveness under
+      // load is tested with a clock of its own (event-loop.test.ts).
+      eventLoopLagLimit: '10m',
       ...server,
     },
     webhooks: { ...options.webhooks, receivers },
