@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tagpilot's tests and demo run against: real servers on loopback
-# (docker-registry = distribution 2.8, git http-backend, sshd) and the tools that feed them.
+# (docker-registry = distribution 2.8, git http-backend, sshd) and the tools that feed them;
+# chromium for the status page's browser tests (driven by playwright-core, which downloads no
+# browser of its own).
 # Idempotent: does nothing when everything is already there. Never prompts (CI has no stdin).
 set -euo pipefail
 
-packages=(git docker-registry skopeo openssh-server openssh-client apache2-utils ca-certificates gnupg)
+packages=(git docker-registry skopeo openssh-server openssh-client apache2-utils ca-certificates gnupg chromium)
 need=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")

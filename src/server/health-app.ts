@@ -1,9 +1,11 @@
 /**
- * The health port: `/livez`, `/readyz`, `/metrics`, and the status API (`/api/v1/...`): the
- * read-only status (optionally behind a bearer token) and the manual trigger (always behind its
- * own token; off without one). Kept off the webhook port so an Ingress for webhooks never
- * exposes them.
+ * The health port: `/livez`, `/readyz`, `/metrics`, the status API (`/api/v1/...`) and the status
+ * page (`/status/`, issue 17): the read-only status and page (optionally behind the status token,
+ * sent as a bearer token or as a browser's basic-auth password) and the manual trigger (always
+ * behind its own token; off without one). Kept off the webhook port so an Ingress for webhooks
+ * never exposes them.
  */
+import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config/index.js';
 import type { Logger, SecretRedactor } from '../telemetry/index.js';
@@ -12,6 +14,7 @@ import type { EventLoopMonitor } from './event-loop.js';
 import { serverFactoryFor } from './http.js';
 import { redactDeep } from './redact-deep.js';
 import type { SecretFile } from './secret-file.js';
+import { notBuiltMessage, STATUS_PAGE_HEADERS, type StatusPage } from './status-page.js';
 import type { StatusReport } from './status-schema.js';
 import type { HealthCheck, HealthReport, ServerHooks } from './types.js';
 import { safeEqual } from './verify.js';
@@ -25,6 +28,7 @@ export interface HealthAppOptions {
   readonly loop: EventLoopMonitor;
   readonly statusToken: SecretFile | undefined;
   readonly triggerToken: SecretFile | undefined;
+  readonly statusPage: StatusPage;
   /** True once both listeners are up. */
   readonly listening: () => boolean;
   readonly accepting: () => boolean;
@@ -34,10 +38,27 @@ function problem(reply: FastifyReply, status: number, code: string, message: str
   return reply.code(status).send({ error: { code, message } });
 }
 
-function bearerOf(request: FastifyRequest): string | undefined {
-  const value = request.headers.authorization;
-  const match = value === undefined ? null : /^Bearer\s+(.+)$/i.exec(value.trim());
-  return match?.[1];
+/**
+ * The token a request presents: a bearer token or, where `basic` allows it, the password of basic
+ * auth (RFC 7617), which is what a browser can send for a page; the user name is not checked.
+ */
+export function tokenOf(authorization: string | undefined, basic: boolean): string | undefined {
+  const match =
+    authorization === undefined ? null : /^(Bearer|Basic)\s+(.+)$/i.exec(authorization.trim());
+  if (match?.[1] === undefined || match[2] === undefined) return undefined;
+  if (match[1].toLowerCase() === 'bearer') return match[2];
+  if (!basic) return undefined;
+  const decoded = Buffer.from(match[2], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
+/** A strong validator of the report that ignores `generatedAt`, so an unchanged status is a 304. */
+function etagOf(report: StatusReport): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ ...report, generatedAt: '' }))
+    .digest('base64url');
+  return `"${hash.slice(0, 32)}"`;
 }
 
 function healthBody(checks: readonly HealthCheck[]): {
@@ -102,11 +123,25 @@ export function buildHealthApp(options: HealthAppOptions): FastifyInstance {
     request: FastifyRequest,
     reply: FastifyReply,
     token: SecretFile | undefined,
+    challenge: 'Bearer' | 'Basic' = 'Bearer',
+    /**
+     * Whether basic auth may carry the token. Never for the manual trigger: a browser attaches
+     * remembered basic credentials to cross-site form posts (CSRF), never a bearer token.
+     */
+    basic = true,
   ): Promise<boolean> => {
     if (token === undefined) return true;
-    if (safeEqual(bearerOf(request), await token.value())) return true;
-    void reply.header('www-authenticate', 'Bearer realm="tagpilot"');
-    await problem(reply, 401, 'UNAUTHORIZED', 'a valid bearer token is required');
+    if (safeEqual(tokenOf(request.headers.authorization, basic), await token.value())) return true;
+    // A Basic challenge makes a browser ask for a user name and password (the token).
+    void reply.header('www-authenticate', `${challenge} realm="tagpilot", charset="UTF-8"`);
+    await problem(
+      reply,
+      401,
+      'UNAUTHORIZED',
+      challenge === 'Basic'
+        ? 'sign in with any user name and the status token as the password'
+        : 'a valid bearer token is required',
+    );
     return false;
   };
 
@@ -114,8 +149,17 @@ export function buildHealthApp(options: HealthAppOptions): FastifyInstance {
 
   app.get('/api/v1/status', async (request, reply) => {
     if (!(await authorised(request, reply, options.statusToken))) return reply;
-    return reply.header('cache-control', 'no-store').send(await status());
+    const report = await status();
+    const etag = etagOf(report);
+    void reply.header('cache-control', 'private, no-cache').header('etag', etag);
+    // The status page polls every few seconds; most answers are "nothing changed".
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.send(report);
   });
+
+  registerStatusPage(app, options.statusPage, (request, reply) =>
+    authorised(request, reply, options.statusToken, 'Basic'),
+  );
 
   app.get<{ Params: { repository: string } }>(
     '/api/v1/repositories/:repository',
@@ -145,7 +189,7 @@ export function buildHealthApp(options: HealthAppOptions): FastifyInstance {
           'TRIGGER_DISABLED',
           'manual triggers are off on this controller: set server.triggerTokenFile to enable them',
         );
-      if (!(await authorised(request, reply, options.triggerToken))) return reply;
+      if (!(await authorised(request, reply, options.triggerToken, 'Bearer', false))) return reply;
       if (!options.accepting())
         return problem(reply, 503, 'SHUTTING_DOWN', 'the controller is shutting down');
       const name = request.params.repository;
@@ -185,4 +229,35 @@ export function buildHealthApp(options: HealthAppOptions): FastifyInstance {
     return problem(reply, 500, 'INTERNAL', 'internal error; see the controller log');
   });
   return app;
+}
+
+/** `/status/` and its assets; `/` and `/status` lead there (relative, so a path prefix works). */
+function registerStatusPage(
+  app: FastifyInstance,
+  page: StatusPage,
+  authorised: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>,
+): void {
+  app.get('/', (_request, reply) => reply.redirect('status/', 302));
+  app.get('/status', (_request, reply) => reply.redirect('status/', 302));
+  app.get('/status/', async (request, reply) => {
+    if (!(await authorised(request, reply))) return reply;
+    void reply.headers(STATUS_PAGE_HEADERS).header('cache-control', 'no-cache');
+    if (!page.built)
+      return reply
+        .code(503)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .send(notBuiltMessage(page.dir));
+    return reply.header('content-type', 'text/html; charset=utf-8').send(page.index);
+  });
+  app.get<{ Params: { name: string } }>('/status/assets/:name', async (request, reply) => {
+    if (!(await authorised(request, reply))) return reply;
+    const asset = page.built ? page.assets.get(request.params.name) : undefined;
+    if (asset === undefined)
+      return problem(reply, 404, 'NOT_FOUND', `no such asset: ${request.params.name}`);
+    return reply
+      .headers(STATUS_PAGE_HEADERS)
+      .header('content-type', asset.type)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .send(asset.body);
+  });
 }

@@ -16,6 +16,7 @@ import { buildHealthApp } from './health-app.js';
 import { urlOf } from './http.js';
 import { configureReceivers } from './receivers.js';
 import { SecretFile } from './secret-file.js';
+import { loadStatusPage } from './status-page.js';
 import type { ListenAddress, RunningServers, ServerDeps, ServerHooks } from './types.js';
 import { buildWebhookApp } from './webhook-app.js';
 
@@ -67,6 +68,13 @@ export async function startServers(
   for (const receiver of receivers)
     deps.metrics.webhooks.declareReceiver(receiver.name, receiver.config.type);
 
+  const statusPage = await loadStatusPage(deps.statusPageDir);
+  if (!statusPage.built)
+    deps.logger.warn(
+      { dir: statusPage.dir },
+      'status page not built: /status/ answers 503 (run npm run build:status-page)',
+    );
+
   let accepting = true;
   let listening = false;
   const loop = new EventLoopMonitor(now);
@@ -88,6 +96,7 @@ export async function startServers(
     loop,
     statusToken,
     triggerToken,
+    statusPage,
     listening: () => listening,
     accepting: () => accepting,
   });
@@ -129,6 +138,7 @@ export async function startServers(
 export { gitRepositoryKey } from './git-url.js';
 export { imageRepository, imageRepositoryOf } from './image-name.js';
 export { secretPath } from './verify.js';
+export { DEFAULT_STATUS_PAGE_DIR, STATUS_PAGE_CSP } from './status-page.js';
 export { ServerListenError, StatusResponseError } from './errors.js';
 export * from './status-schema.js';
 export type * from './types.js';

@@ -7,8 +7,13 @@
  */
 import { z } from 'zod';
 import { CYCLE_RESULTS, CYCLE_TRIGGERS } from '../telemetry/metrics-labels.js';
+import {
+  REPOSITORY_STATES,
+  STATUS_API_VERSION,
+  WORKLOAD_STATUS_STATES,
+} from './status-constants.js';
 
-export const STATUS_API_VERSION = 'tagpilot.status/v1';
+export { REPOSITORY_STATES, STATUS_API_VERSION, WORKLOAD_STATUS_STATES };
 
 const time = z.string();
 
@@ -49,15 +54,6 @@ export const commitStatusSchema = z.object({
   latencyMs: z.number().nullable().optional(),
 });
 
-export const WORKLOAD_STATUS_STATES = [
-  'automated',
-  'pending',
-  'held',
-  'locked',
-  'ignored',
-  'error',
-] as const;
-
 export const workloadStatusSchema = z.object({
   /** Slot id (`<namespace>:<kind>/<name>` plus container, or `<file>#<yaml path>`). */
   slot: z.string(),
@@ -84,8 +80,6 @@ export const workloadStatusSchema = z.object({
   /** `tagpilot explain`'s text for this slot. */
   explain: z.string(),
 });
-
-export const REPOSITORY_STATES = ['idle', 'running', 'pending', 'backoff', 'suspended'] as const;
 
 export const repositoryStatusSchema = z.object({
   /** The name the controller, its metrics and `tagpilot trigger` use. */

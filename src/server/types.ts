@@ -104,6 +104,8 @@ export interface ServerDeps {
   readonly now?: () => number;
   /** JWKS fetches for gcr receivers; default the global fetch. */
   readonly fetch?: typeof fetch;
+  /** The built status page (default `dist/status-page` of this package; tests pass another). */
+  readonly statusPageDir?: string | undefined;
 }
 
 export interface ListenAddress {

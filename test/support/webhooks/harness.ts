@@ -75,6 +75,8 @@ export interface HarnessOptions {
   readonly redactor?: SecretRedactor;
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
+  /** The built status page to serve (default: the package's dist/status-page). */
+  readonly statusPageDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -136,6 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     redactor,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    statusPageDir: options.statusPageDir,
   });
   return {
     servers,
