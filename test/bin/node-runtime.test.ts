@@ -108,7 +108,9 @@ describe('bin/tagpilot on the machine’s Node', () => {
       const exe = readFileSync(`/proc/${grandchild}/cmdline`, 'utf8').split('\0')[0] ?? '';
       assert.equal(exe, join(root, 'node_modules', 'node', 'bin', 'node'));
       const exited = new Promise<NodeJS.Signals | null>((done) =>
-        child.on('exit', (_code, signal) => { done(signal); }),
+        child.on('exit', (_code, signal) => {
+          done(signal);
+        }),
       );
       child.kill('SIGTERM');
       assert.equal(await exited, 'SIGTERM');
