@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/git.ts [shape:count ...]     default: gitops:50000 deep:50000
  *   BENCH_ROUNDS=n (default 5)                 pairs per row
+ *   BENCH_STEPS=sync,commit,read (default all) which parts to run
  *
  * Shapes are described in bench/git-repos.ts. Each repository is built with `git fast-import`,
  * packed with `git gc --aggressive` and served by `git http-backend` on loopback.
@@ -34,6 +35,7 @@ import { editedFiles, filePath, fileText, isShape, type Shape } from './git-repo
 const run = promisify(execFile);
 const ROOT = path.dirname(import.meta.dirname);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '5');
+const STEPS = new Set((process.env.BENCH_STEPS ?? 'sync,commit,read').split(','));
 const GIT_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   HOME: tmpdir(),
@@ -315,71 +317,74 @@ async function benchRepository(shape: Shape, count: number): Promise<void> {
   const server = await startGitHttpServer({ root: serverRoot });
   const url = server.url('repo.git');
   try {
-    // Sync: a fresh gitdir against a fresh bare clone, then a no-op sync against a no-op fetch.
-    const first = { tp: [] as Sample[], git: [] as Sample[] };
-    const noop = { tp: [] as Sample[], git: [] as Sample[] };
-    for (let round = 1; round <= ROUNDS; round++) {
-      const cache = path.join(dir, `sync-${round}`);
-      const bare = path.join(dir, `bare-${round}`);
-      await interleaved(
-        round,
-        async () => {
-          first.tp.push(await tagpilot(['sync', url, cache]));
-        },
-        async () => {
-          first.git.push(
-            await git(
-              ['clone', '-q', '--bare', '--depth', '1', '--single-branch', '--no-tags', url, bare],
-              dir,
-            ),
-          );
-        },
-      );
-      await interleaved(
-        round,
-        async () => {
-          noop.tp.push(await tagpilot(['sync', url, cache]));
-        },
-        async () => {
-          noop.git.push(await git(['fetch', '-q', 'origin', 'main'], bare));
-        },
-      );
-      await rm(cache, { recursive: true, force: true });
-      await rm(bare, { recursive: true, force: true });
-    }
-    printRows(`${shape} ${count}: sync`, [
-      {
-        name: 'first sync',
-        aLabel: 'whole process',
-        a: first.tp,
-        bLabel: 'git clone --bare --depth 1 --single-branch',
-        b: first.git,
-      },
-      {
-        name: 'first sync',
-        aLabel: 'in process',
-        a: first.tp,
-        aInProcess: true,
-        bLabel: 'git clone --bare --depth 1 --single-branch',
-        b: first.git,
-      },
-      { name: 'no-op sync', aLabel: 'whole process', a: noop.tp, bLabel: 'git fetch', b: noop.git },
-      {
-        name: 'no-op sync',
-        aLabel: 'in process',
-        a: noop.tp,
-        aInProcess: true,
-        bLabel: 'git fetch',
-        b: noop.git,
-      },
-    ]);
-
-    await benchCommits(shape, count, url, dir);
-    if (shape === 'gitops') await benchReads(url, dir, shape, count);
+    if (STEPS.has('sync')) await benchSync(url, dir, shape, count);
+    if (STEPS.has('commit')) await benchCommits(shape, count, url, dir);
+    if (shape === 'gitops' && STEPS.has('read')) await benchReads(url, dir, shape, count);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A fresh gitdir against a fresh bare clone, then a no-op sync against a no-op fetch. */
+async function benchSync(url: string, dir: string, shape: Shape, count: number): Promise<void> {
+  const first = { tp: [] as Sample[], git: [] as Sample[] };
+  const noop = { tp: [] as Sample[], git: [] as Sample[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const cache = path.join(dir, `sync-${round}`);
+    const bare = path.join(dir, `bare-${round}`);
+    await interleaved(
+      round,
+      async () => {
+        first.tp.push(await tagpilot(['sync', url, cache]));
+      },
+      async () => {
+        first.git.push(
+          await git(
+            ['clone', '-q', '--bare', '--depth', '1', '--single-branch', '--no-tags', url, bare],
+            dir,
+          ),
+        );
+      },
+    );
+    await interleaved(
+      round,
+      async () => {
+        noop.tp.push(await tagpilot(['sync', url, cache]));
+      },
+      async () => {
+        noop.git.push(await git(['fetch', '-q', 'origin', 'main'], bare));
+      },
+    );
+    await rm(cache, { recursive: true, force: true });
+    await rm(bare, { recursive: true, force: true });
+  }
+  printRows(`${shape} ${count}: sync`, [
+    {
+      name: 'first sync',
+      aLabel: 'whole process',
+      a: first.tp,
+      bLabel: 'git clone --bare --depth 1 --single-branch',
+      b: first.git,
+    },
+    {
+      name: 'first sync',
+      aLabel: 'in process',
+      a: first.tp,
+      aInProcess: true,
+      bLabel: 'git clone --bare --depth 1 --single-branch',
+      b: first.git,
+    },
+    { name: 'no-op sync', aLabel: 'whole process', a: noop.tp, bLabel: 'git fetch', b: noop.git },
+    {
+      name: 'no-op sync',
+      aLabel: 'in process',
+      a: noop.tp,
+      aInProcess: true,
+      bLabel: 'git fetch',
+      b: noop.git,
+    },
+  ]);
 }
 
 async function benchCommits(shape: Shape, count: number, url: string, dir: string): Promise<void> {
