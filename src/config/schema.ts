@@ -9,6 +9,8 @@ import { gitSchema } from './sections/git.js';
 import { logSchema } from './sections/log.js';
 import { registriesSchema } from './sections/registries.js';
 import { repositoriesSchema } from './sections/repositories.js';
+import { serverSchema } from './sections/server.js';
+import { webhooksSchema } from './sections/webhooks.js';
 
 export const configSchema = z
   .object({
@@ -18,11 +20,21 @@ export const configSchema = z
     automation: automationSchema.default(automationSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({})),
+    webhooks: webhooksSchema.default(webhooksSchema.parse({})),
   })
   .strict();
 
 /** The names of the sections that take `TAGPILOT_<SECTION>_<KEY>` overrides. */
-export const SECTIONS = ['git', 'registries', 'automation', 'cache', 'log'] as const;
+export const SECTIONS = [
+  'git',
+  'registries',
+  'automation',
+  'cache',
+  'log',
+  'server',
+  'webhooks',
+] as const;
 
 type Parsed = z.output<typeof configSchema>;
 type DeepReadonly<T> = T extends (infer E)[]
@@ -34,3 +46,6 @@ type DeepReadonly<T> = T extends (infer E)[]
 /** The validated, frozen configuration passed down from start-up. */
 export type Config = DeepReadonly<Parsed & { cache: { dir: string } }>;
 export type RepositoryConfig = Config['repositories'][number];
+export type ServerConfig = Config['server'];
+export type WebhooksConfig = Config['webhooks'];
+export type WebhookReceiverConfig = WebhooksConfig['receivers'][number];
