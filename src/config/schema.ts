@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { automationSchema } from './sections/automation.js';
 import { cacheSchema } from './sections/cache.js';
+import { clusterSchema, type ClusterConnection } from './sections/cluster.js';
 import { gitSchema } from './sections/git.js';
 import { logSchema } from './sections/log.js';
 import { registriesSchema } from './sections/registries.js';
@@ -18,11 +19,12 @@ export const configSchema = z
     automation: automationSchema.default(automationSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    cluster: clusterSchema.default(clusterSchema.parse({})),
   })
   .strict();
 
 /** The names of the sections that take `TAGPILOT_<SECTION>_<KEY>` overrides. */
-export const SECTIONS = ['git', 'registries', 'automation', 'cache', 'log'] as const;
+export const SECTIONS = ['git', 'registries', 'automation', 'cache', 'log', 'cluster'] as const;
 
 type Parsed = z.output<typeof configSchema>;
 type DeepReadonly<T> = T extends (infer E)[]
@@ -32,5 +34,11 @@ type DeepReadonly<T> = T extends (infer E)[]
     : T;
 
 /** The validated, frozen configuration passed down from start-up. */
-export type Config = DeepReadonly<Parsed & { cache: { dir: string } }>;
+export type Config = DeepReadonly<
+  Parsed & {
+    cache: { dir: string };
+    /** Resolved at start-up: how (and whether) tagpilot reaches a Kubernetes cluster. */
+    cluster: Parsed['cluster'] & { connection: ClusterConnection };
+  }
+>;
 export type RepositoryConfig = Config['repositories'][number];
