@@ -9,9 +9,14 @@ import {
   BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  createConfiguration,
   EventsV1Api,
   KubeConfig,
+  ServerConfiguration,
   Watch,
+  type Configuration,
+  type RequestContext,
+  type SecurityAuthentication,
 } from '@kubernetes/client-node';
 import type { ClusterConnection } from '../config/sections/cluster.js';
 import { ClusterConfigError } from './errors.js';
@@ -127,6 +132,7 @@ export function clientFor(
   options: { readonly watchIdleTimeoutMs?: number } = {},
 ): ClusterClient {
   const cluster = kubeConfig.getCurrentCluster();
+  const configuration = sharedConnectionConfiguration(kubeConfig);
   const watch = new Watch(kubeConfig);
   if (options.watchIdleTimeoutMs !== undefined) {
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
@@ -135,11 +141,41 @@ export function clientFor(
   return {
     server: cluster?.server ?? '',
     namespace,
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    batch: kubeConfig.makeApiClient(BatchV1Api),
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    coordination: kubeConfig.makeApiClient(CoordinationV1Api),
-    events: kubeConfig.makeApiClient(EventsV1Api),
+    apps: new AppsV1Api(configuration),
+    batch: new BatchV1Api(configuration),
+    core: new CoreV1Api(configuration),
+    coordination: new CoordinationV1Api(configuration),
+    events: new EventsV1Api(configuration),
     watch,
   };
+}
+
+/** How long one connection pool is reused before the TLS settings are read again. */
+const POOL_LIFETIME_MS = 5 * 60_000;
+
+/**
+ * The client builds a new connection pool (an undici Agent) for every request when TLS options
+ * are set, so each Lease renew would pay a TLS handshake. This authentication wrapper applies the
+ * KubeConfig's credentials as usual and then swaps in one pool, renewed every few minutes so
+ * rotated client certificates are picked up (tokens are headers and are applied per request).
+ */
+function sharedConnectionConfiguration(kubeConfig: KubeConfig): Configuration {
+  let pool: { readonly dispatcher: unknown; readonly createdAt: number } | undefined;
+  const auth: SecurityAuthentication = {
+    getName: () => 'tagpilot-shared-connections',
+    applySecurityAuthentication: async (context: RequestContext) => {
+      await kubeConfig.applySecurityAuthentication(context);
+      const fresh: unknown = context.getDispatcher();
+      if (fresh === undefined) return;
+      const now = Date.now();
+      if (pool === undefined || now - pool.createdAt > POOL_LIFETIME_MS)
+        pool = { dispatcher: fresh, createdAt: now };
+      else context.setDispatcher(pool.dispatcher as Parameters<RequestContext['setDispatcher']>[0]);
+    },
+  };
+  const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  return createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: auth },
+  });
 }

@@ -51,8 +51,12 @@ export interface LeaseElectorOptions {
   readonly timings: LeaseTimings;
   readonly clock?: Clock;
   readonly labels?: Readonly<Record<string, string>>;
-  /** Consulted before taking a free or expired Lease (sharding limits how many one replica holds). */
-  readonly mayAcquire?: () => boolean;
+  /**
+   * Entered right before taking a free or expired Lease and left when the write is answered;
+   * `enter()` false means "not now" (sharding limits how many Leases one replica holds and
+   * counts acquisitions still in flight).
+   */
+  readonly acquireGate?: { enter(): boolean; leave(): void };
   readonly onError?: (error: ClusterError) => void;
   readonly random?: () => number;
 }
@@ -119,12 +123,16 @@ export class LeaseElector {
     this.#running = this.#loop(this.#stop.signal);
   }
 
-  /** Steps down (listeners first), releases the Lease if held, and ends the loop. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the loop, steps down (listeners first) and releases the Lease if held. With
+   * `release: false` the Lease is left to expire, as after a crash (tests use it).
+   */
+  async stop(options: { readonly release?: boolean } = {}): Promise<void> {
     this.#stop.abort();
     await this.#running;
     this.#running = undefined;
-    await this.release('stopped');
+    if (options.release === false) this.#stepDown({ leading: false, reason: 'stopped' });
+    else await this.release('stopped');
   }
 
   /** Gives the Lease up now (sharding sheds repositories this way); the loop keeps running. */
@@ -170,7 +178,7 @@ export class LeaseElector {
     const sentAt = this.#clock.monotonic();
     if (this.#leading && this.#lease !== undefined) return this.#renew(this.#lease, sentAt);
     const observed = await this.#options.access.get(this.#options.name);
-    if (observed === undefined) return this.#create(sentAt);
+    if (observed === undefined) return this.#gated(() => this.#create(sentAt));
     this.#observe(observed);
     const spec = observed.lease.spec ?? {};
     const holder = spec.holderIdentity ?? '';
@@ -181,8 +189,19 @@ export class LeaseElector {
       !this.#expired(spec.leaseDurationSeconds)
     )
       return false;
-    if (holder !== this.#options.identity && this.#options.mayAcquire?.() === false) return false;
-    return this.#take(observed.lease, holder, sentAt);
+    if (holder === this.#options.identity) return this.#take(observed.lease, holder, sentAt);
+    return this.#gated(() => this.#take(observed.lease, holder, sentAt));
+  }
+
+  async #gated(acquire: () => Promise<boolean>): Promise<boolean> {
+    const gate = this.#options.acquireGate;
+    if (gate === undefined) return acquire();
+    if (!gate.enter()) return false;
+    try {
+      return await acquire();
+    } finally {
+      gate.leave();
+    }
   }
 
   #expired(leaseDurationSeconds: number | undefined): boolean {
@@ -219,7 +238,6 @@ export class LeaseElector {
       },
       spec: { ...this.#record(undefined, ''), leaseTransitions: 0 },
     };
-    if (this.#options.mayAcquire?.() === false) return false;
     try {
       this.#won(await this.#options.access.create(lease), sentAt);
       return true;

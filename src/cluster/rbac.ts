@@ -90,3 +90,23 @@ export const RBAC_RULES: readonly RbacRule[] = [
     why: 'trigger handover from a replica that received a webhook to the owner',
   },
 ];
+
+/** The rules as the Markdown table of docs/kubernetes.md (a test keeps the two identical). */
+export function rbacTable(): string {
+  const code = (value: string): string => `\`${value}\``;
+  const rows = RBAC_RULES.map((rule) =>
+    [
+      rule.apiGroups.map((group) => (group === '' ? '`""` (core)' : code(group))).join(', '),
+      rule.resources.map(code).join(', '),
+      rule.verbs.map(code).join(', '),
+      rule.scope,
+      rule.when ?? 'always',
+      rule.why,
+    ].join(' | '),
+  );
+  return [
+    '| apiGroups | resources | verbs | scope | when | why |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}

@@ -85,7 +85,7 @@ describe('LeaseElector (coordination.k8s.io/v1 Lease on the API-server double)',
     await new Promise((resolve) => setTimeout(resolve, 600));
     // Simulate SIGKILL: the loop stops, nothing is released.
     const killed = performance.now();
-    await stopWithoutRelease(a);
+    await a.stop({ release: false });
     await until(() => b.isLeader(), 'b to take over', 8_000);
     const tookOver = performance.now() - killed;
     assert.ok(
@@ -165,10 +165,3 @@ describe('LeaseElector (coordination.k8s.io/v1 Lease on the API-server double)',
     await a.stop();
   });
 });
-
-/** Ends the elector's loop the way a killed process does: no release, no step-down write. */
-async function stopWithoutRelease(elector: LeaseElector): Promise<void> {
-  const internals = elector as unknown as { release: () => Promise<void> };
-  internals.release = () => Promise.resolve();
-  await LeaseElector.prototype.stop.call(elector);
-}
