@@ -7,5 +7,12 @@ export {
   type LoadedConfig,
 } from './load.js';
 export { ConfigError } from './errors.js';
-export type { Config, RepositoryConfig } from './schema.js';
+export type {
+  Config,
+  RepositoryConfig,
+  ServerConfig,
+  WebhooksConfig,
+  WebhookReceiverConfig,
+} from './schema.js';
+export { WEBHOOK_TYPES, type WebhookType } from './sections/webhooks.js';
 export { parseDuration } from './sections/common.js';

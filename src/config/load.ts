@@ -137,7 +137,7 @@ function readConfigFile(file: string): {
     (typeof value !== 'object' || Array.isArray(value))
   ) {
     throw new ConfigError(
-      `${file}: expected a mapping of sections (repositories, git, registries, automation, cache, log, cluster) at the top level`,
+      `${file}: expected a mapping of sections (repositories, git, registries, automation, cache, log, server, webhooks, cluster) at the top level`,
     );
   }
   const where = (path: readonly PropertyKey[]): string | undefined => {

@@ -10,6 +10,8 @@ import { gitSchema } from './sections/git.js';
 import { logSchema } from './sections/log.js';
 import { registriesSchema } from './sections/registries.js';
 import { repositoriesSchema } from './sections/repositories.js';
+import { serverSchema } from './sections/server.js';
+import { webhooksSchema } from './sections/webhooks.js';
 
 export const configSchema = z
   .object({
@@ -19,12 +21,23 @@ export const configSchema = z
     automation: automationSchema.default(automationSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({})),
+    webhooks: webhooksSchema.default(webhooksSchema.parse({})),
     cluster: clusterSchema.default(clusterSchema.parse({})),
   })
   .strict();
 
 /** The names of the sections that take `TAGPILOT_<SECTION>_<KEY>` overrides. */
-export const SECTIONS = ['git', 'registries', 'automation', 'cache', 'log', 'cluster'] as const;
+export const SECTIONS = [
+  'git',
+  'registries',
+  'automation',
+  'cache',
+  'log',
+  'server',
+  'webhooks',
+  'cluster',
+] as const;
 
 type Parsed = z.output<typeof configSchema>;
 type DeepReadonly<T> = T extends (infer E)[]
@@ -42,3 +55,6 @@ export type Config = DeepReadonly<
   }
 >;
 export type RepositoryConfig = Config['repositories'][number];
+export type ServerConfig = Config['server'];
+export type WebhooksConfig = Config['webhooks'];
+export type WebhookReceiverConfig = WebhooksConfig['receivers'][number];

@@ -36,6 +36,26 @@ function machineNode(): { path: string; version: string } {
   throw new Error(`no node on the machine's PATH (${machinePath})`);
 }
 
+/** A /proc file's text, or '' once the process is gone. */
+function readIfExists(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Polls `probe` every 50 ms until it returns a value; fails after 60 s naming what it awaited. */
+async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 const env = { PATH: machinePath, HOME: process.env.HOME ?? tmpdir() };
 const machine = machineNode();
 const machineIsOld = !supported(machine.version);
@@ -96,24 +116,42 @@ describe('bin/tagpilot on the machine’s Node', () => {
 
   if (machineIsOld) {
     it('runs the command under the project’s Node 24 and forwards SIGTERM to it', async () => {
-      // `select --tags-from -` waits on stdin, which stays open: only a signal ends it.
+      // `select --tags-from -` waits on stdin, which stays open: only a signal ends it. Its own
+      // process group lets the clean-up below kill whatever is left, even when an assertion fails.
       const child = spawn(bin, ['select', 'semver:*', '--tags-from', '-'], {
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
       });
-      await new Promise((done) => setTimeout(done, 1500));
-      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
-      assert.notEqual(children, '', 'the machine’s Node started no child');
-      const grandchild = Number(children.split(' ')[0]);
-      const exe = readFileSync(`/proc/${grandchild}/cmdline`, 'utf8').split('\0')[0] ?? '';
-      assert.equal(exe, join(root, 'node_modules', 'node', 'bin', 'node'));
-      const exited = new Promise<NodeJS.Signals | null>((done) =>
-        child.on('exit', (_code, signal) => { done(signal); }),
-      );
-      child.kill('SIGTERM');
-      assert.equal(await exited, 'SIGTERM');
-      await new Promise((done) => setTimeout(done, 200));
-      assert.throws(() => readFileSync(`/proc/${grandchild}/cmdline`), /ENOENT/);
+      const pid = child.pid ?? 0;
+      try {
+        // Under load the re-exec can take seconds: wait for the Node 24 child to appear.
+        const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
+        const grandchild = await waitFor(() => {
+          const children = readIfExists(`/proc/${pid}/task/${pid}/children`).trim();
+          const first = Number(children.split(' ')[0]);
+          if (children === '' || !Number.isInteger(first)) return undefined;
+          const exe = readIfExists(`/proc/${first}/cmdline`).split('\0')[0];
+          return exe === node24 ? first : undefined;
+        }, 'the machine’s Node to start the project’s Node 24');
+        const exited = new Promise<NodeJS.Signals | null>((done) =>
+          child.on('exit', (_code, signal) => {
+            done(signal);
+          }),
+        );
+        child.kill('SIGTERM');
+        assert.equal(await exited, 'SIGTERM');
+        await waitFor(
+          () => (readIfExists(`/proc/${grandchild}/cmdline`) === '' ? true : undefined),
+          'the Node 24 child to exit',
+        );
+      } finally {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // The group is already gone: nothing left to clean up.
+        }
+      }
     });
 
     it('exits 2 naming the Node it needs when the clone has no Node 24 installed', () => {

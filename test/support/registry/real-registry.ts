@@ -45,7 +45,15 @@ export interface RealRegistry {
 const ACCESS =
   /"(GET|HEAD|PUT|POST|PATCH|DELETE) (\S+) HTTP\/[\d.]+" (\d{3}) \S+ "[^"]*" "([^"]*)"/;
 
-export async function startRealRegistry(mode: RegistryMode): Promise<RealRegistry> {
+/** Extra top-level sections for the registry's config.yml, e.g. `notifications:`. */
+export interface RealRegistryOptions {
+  readonly extraConfig?: string;
+}
+
+export async function startRealRegistry(
+  mode: RegistryMode,
+  options: RealRegistryOptions = {},
+): Promise<RealRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'tagpilot-registry-'));
   await mkdir(join(dir, 'data'));
   let auth = '';
@@ -70,7 +78,7 @@ storage:
 http:
   addr: 127.0.0.1:${port}
   secret: not-a-secret-test-only
-${auth}`;
+${auth}${options.extraConfig ?? ''}`;
   await writeFile(join(dir, 'config.yml'), config);
   const child: ChildProcess = spawn(
     '/usr/bin/docker-registry',
