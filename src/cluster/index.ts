@@ -68,4 +68,25 @@ export {
   REPOSITORY_ANNOTATION,
   type HandoverTrigger,
 } from './trigger-handover.js';
-export { RBAC_RULES, type RbacRule, type RbacScope, type RbacCondition } from './rbac.js';
+export {
+  RBAC_RULES,
+  rbacTable,
+  type RbacRule,
+  type RbacScope,
+  type RbacCondition,
+} from './rbac.js';
+export {
+  policyDrift,
+  describeDrift,
+  POLICY_ANNOTATION_PREFIXES,
+  type AnnotationDrift,
+} from './drift.js';
+export {
+  LeaderCoordinator,
+  ShardedCoordinator,
+  repositoryLeaseName,
+  memberLeaseName,
+  type LeaseCoordinator,
+  type CoordinatorOptions,
+  type OwnershipChange,
+} from './coordinators.js';
