@@ -19,6 +19,9 @@ import { runCommand } from './run.js';
 import { selectCommand } from './select.js';
 import { suspendCommand } from './suspend.js';
 import { scanCommand } from './scan.js';
+import { statusCommand } from './status.js';
+import { triggerCommand } from './trigger.js';
+import { webhookCommand } from './webhook-test.js';
 
 export interface CommandModule {
   register(program: Command, context: CliContext, setExit: (code: number) => void): void;
@@ -40,4 +43,7 @@ export const COMMANDS: readonly CommandModule[] = [
   suspendCommand,
   resumeCommand,
   scanCommand,
+  statusCommand,
+  triggerCommand,
+  webhookCommand,
 ];
