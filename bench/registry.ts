@@ -179,6 +179,8 @@ async function runScenario(index: number, origin: string, bulkOrigin: string): P
   process.stdout.write(
     `${JSON.stringify({ results, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
   );
+  // A paused pipe no longer holds the event loop: nothing more is read, so the process ends.
+  process.stdin.pause();
 }
 
 function lines(child: ReturnType<typeof spawn>): AsyncGenerator<string> {
@@ -262,9 +264,15 @@ async function orchestrate(): Promise<void> {
       }
       break;
     }
+    // The scenario child ends on its own once stdin closes; wait for it before the next one.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    await exited;
     process.stdout.write(`${rows.join('\n')}\n`);
   }
-  server.stdin.write('stop\n');
+  const stopped = new Promise((resolve) => server.once('exit', resolve));
+  server.stdin.end('stop\n');
+  await stopped;
 }
 
 const [mode, ...rest] = process.argv.slice(2);

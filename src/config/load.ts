@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { configSchema, SECTIONS, type Config } from './schema.js';
 import { envName, listLeaves, type Leaf } from './schema-walk.js';
+import { resolveClusterConnection } from './sections/cluster.js';
 import { parseDuration } from './sections/common.js';
 
 /** A value set on the command line, e.g. `{ path: ['log', 'level'], value: 'debug', flag: '--log-level' }`. */
@@ -67,6 +68,20 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       dockerConfigFile: parsed.data.registries.dockerConfigFile ?? defaultDockerConfig(env),
     },
     cache: { ...parsed.data.cache, dir: isAbsolute(cacheDir) ? cacheDir : resolve(cwd, cacheDir) },
+    cluster: {
+      ...parsed.data.cluster,
+      connection: resolveClusterConnection(
+        {
+          ...parsed.data.cluster,
+          kubeconfig:
+            parsed.data.cluster.kubeconfig === undefined
+              ? undefined
+              : resolve(cwd, parsed.data.cluster.kubeconfig),
+        },
+        env,
+        existsSync,
+      ),
+    },
   }) as Config;
   return { config, file };
 }
@@ -122,7 +137,7 @@ function readConfigFile(file: string): {
     (typeof value !== 'object' || Array.isArray(value))
   ) {
     throw new ConfigError(
-      `${file}: expected a mapping of sections (repositories, git, registries, automation, cache, log, server, webhooks) at the top level`,
+      `${file}: expected a mapping of sections (repositories, git, registries, automation, cache, log, server, webhooks, cluster) at the top level`,
     );
   }
   const where = (path: readonly PropertyKey[]): string | undefined => {

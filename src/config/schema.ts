@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { automationSchema } from './sections/automation.js';
 import { cacheSchema } from './sections/cache.js';
+import { clusterSchema, type ClusterConnection } from './sections/cluster.js';
 import { gitSchema } from './sections/git.js';
 import { logSchema } from './sections/log.js';
 import { registriesSchema } from './sections/registries.js';
@@ -22,6 +23,7 @@ export const configSchema = z
     log: logSchema.default(logSchema.parse({})),
     server: serverSchema.default(serverSchema.parse({})),
     webhooks: webhooksSchema.default(webhooksSchema.parse({})),
+    cluster: clusterSchema.default(clusterSchema.parse({})),
   })
   .strict();
 
@@ -34,6 +36,7 @@ export const SECTIONS = [
   'log',
   'server',
   'webhooks',
+  'cluster',
 ] as const;
 
 type Parsed = z.output<typeof configSchema>;
@@ -44,7 +47,13 @@ type DeepReadonly<T> = T extends (infer E)[]
     : T;
 
 /** The validated, frozen configuration passed down from start-up. */
-export type Config = DeepReadonly<Parsed & { cache: { dir: string } }>;
+export type Config = DeepReadonly<
+  Parsed & {
+    cache: { dir: string };
+    /** Resolved at start-up: how (and whether) tagpilot reaches a Kubernetes cluster. */
+    cluster: Parsed['cluster'] & { connection: ClusterConnection };
+  }
+>;
 export type RepositoryConfig = Config['repositories'][number];
 export type ServerConfig = Config['server'];
 export type WebhooksConfig = Config['webhooks'];

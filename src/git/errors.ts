@@ -64,6 +64,8 @@ export interface LockHolder {
   readonly pid: number;
   readonly hostname: string;
   readonly startedAt: string;
+  /** Random per process (absent in lock files of older versions). */
+  readonly id?: string;
 }
 
 /** Another live process holds the gitdir lock; transient: it will be released. */

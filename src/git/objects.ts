@@ -4,9 +4,8 @@
  * subtrees finds new (../shared/notes/git-minimal-push.md: isomorphic-git's own `commit` and
  * `push` walk every tree, 27–40 s at 50,000 files).
  */
-import fs from 'node:fs';
-import git from 'isomorphic-git';
 import { GitPathInvalid } from './errors.js';
+import { hashObject, type ObjectDb, serializeTree, type TreeEntry } from './object-db.js';
 import type { FileWrite } from './types.js';
 
 export const MODE_FILE = '100644';
@@ -15,18 +14,17 @@ export const MODE_SYMLINK = '120000';
 export const MODE_TREE = '040000';
 export const MODE_SUBMODULE = '160000';
 
-/** What the object functions need: the gitdir and the process-wide isomorphic-git cache. */
+/**
+ * What the object functions need: the gitdir, the process-wide isomorphic-git cache (for what
+ * isomorphic-git still does: fetch, history) and the object database for the hot reads/writes.
+ */
 export interface ObjectStore {
   readonly gitdir: string;
   readonly cache: object;
+  readonly db: ObjectDb;
 }
 
-interface Entry {
-  mode: string;
-  path: string;
-  oid: string;
-  type: 'blob' | 'tree' | 'commit';
-}
+type Entry = TreeEntry;
 
 /** Splits and checks a repository path; throws GitPathInvalid naming the path. */
 export function splitPath(path: string): string[] {
@@ -40,9 +38,9 @@ export function splitPath(path: string): string[] {
   return parts;
 }
 
-export async function readTreeEntries(store: ObjectStore, oid: string): Promise<Entry[]> {
-  const { tree } = await git.readTree({ fs, gitdir: store.gitdir, oid, cache: store.cache });
-  return tree.map((entry) => ({ ...entry }));
+/** The entries of tree `oid` (parsed once per process: trees are immutable). */
+export function readTreeEntries(store: ObjectStore, oid: string): readonly Entry[] {
+  return store.db.readTree(oid);
 }
 
 interface DirEdit {
@@ -80,26 +78,27 @@ export interface TreeEditResult {
 
 /**
  * Applies `writes` to the tree `rootOid`, writing only the changed blobs and the trees on their
- * paths; unchanged subtrees keep their oid and are never read beyond the path.
+ * paths; unchanged subtrees keep their oid and are never read beyond the path. New objects go to
+ * the object database's memory (written as one pack by its `flush()`).
  */
-export async function editTree(
+export function editTree(
   store: ObjectStore,
   rootOid: string,
   writes: readonly FileWrite[],
-): Promise<TreeEditResult> {
+): TreeEditResult {
   const written: string[] = [];
-  const tree = await editDir(store, rootOid, planEdits(writes), '', written);
+  const tree = editDir(store, rootOid, planEdits(writes), '', written);
   return { tree: tree ?? rootOid, written };
 }
 
-async function editDir(
+function editDir(
   store: ObjectStore,
   oid: string | undefined,
   edit: DirEdit,
   prefix: string,
   written: string[],
-): Promise<string | undefined> {
-  const entries = oid === undefined ? [] : await readTreeEntries(store, oid);
+): string | undefined {
+  const entries = oid === undefined ? [] : readTreeEntries(store, oid);
   const byName = new Map(entries.map((entry) => [entry.path, entry]));
   let changed = false;
   for (const [name, write] of edit.files) {
@@ -111,9 +110,9 @@ async function editDir(
     if (![MODE_FILE, MODE_EXECUTABLE, MODE_SYMLINK].includes(mode)) {
       throw new GitPathInvalid(`cannot write ${write.path} with mode ${mode}`);
     }
-    const { oid: blobOid } = await git.hashBlob({ object: write.bytes });
+    const blobOid = hashObject('blob', write.bytes);
     if (old !== undefined && old.oid === blobOid && old.mode === mode) continue;
-    await git.writeBlob({ fs, gitdir: store.gitdir, blob: write.bytes });
+    store.db.write('blob', write.bytes);
     written.push(blobOid);
     byName.set(name, { mode, path: name, oid: blobOid, type: 'blob' });
     changed = true;
@@ -124,14 +123,14 @@ async function editDir(
     if (old !== undefined && old.type !== 'tree') {
       throw new GitPathInvalid(`cannot write under ${path}: it is a ${old.type}, not a directory`);
     }
-    const next = await editDir(store, old?.oid, sub, `${path}/`, written);
+    const next = editDir(store, old?.oid, sub, `${path}/`, written);
     if (next === undefined || next === old?.oid) continue;
     byName.set(name, { mode: MODE_TREE, path: name, oid: next, type: 'tree' });
     changed = true;
   }
   if (!changed) return oid;
-  // writeTree sorts entries the way git does (directories compare as "name/").
-  const treeOid = await git.writeTree({ fs, gitdir: store.gitdir, tree: [...byName.values()] });
+  // serializeTree sorts entries the way git does (directories compare as "name/").
+  const treeOid = store.db.write('tree', serializeTree([...byName.values()]));
   written.push(treeOid);
   return treeOid;
 }
@@ -140,22 +139,22 @@ async function editDir(
  * Objects reachable from `newTree` but not from `oldTree`, descending only into subtrees whose
  * oid differs: the work follows the size of the change, not of the repository.
  */
-export async function treeDiffObjects(
+export function treeDiffObjects(
   store: ObjectStore,
   newTree: string,
   oldTree: string | undefined,
   into: Set<string>,
-): Promise<void> {
+): void {
   if (newTree === oldTree || into.has(newTree)) return;
   into.add(newTree);
-  const newEntries = await readTreeEntries(store, newTree);
-  const oldEntries = oldTree === undefined ? [] : await readTreeEntries(store, oldTree);
+  const newEntries = readTreeEntries(store, newTree);
+  const oldEntries = oldTree === undefined ? [] : readTreeEntries(store, oldTree);
   const oldByName = new Map(oldEntries.map((entry) => [entry.path, entry]));
   for (const entry of newEntries) {
     const old = oldByName.get(entry.path);
     if (old?.oid === entry.oid || entry.type === 'commit') continue;
     if (entry.type === 'tree') {
-      await treeDiffObjects(store, entry.oid, old?.type === 'tree' ? old.oid : undefined, into);
+      treeDiffObjects(store, entry.oid, old?.type === 'tree' ? old.oid : undefined, into);
     } else {
       into.add(entry.oid);
     }
@@ -210,15 +209,7 @@ export function withSignature(payload: string, signature: string): string {
   return `${payload.slice(0, split)}\n${header}${payload.slice(split)}`;
 }
 
-export async function writeCommitText(store: ObjectStore, text: string): Promise<string> {
-  // Deprecated in favour of writeCommit, but writeCommit re-serialises the commit itself; the
-  // signed payload must be exactly the bytes stored, so we write the text we signed.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  return git.writeObject({
-    fs,
-    gitdir: store.gitdir,
-    type: 'commit',
-    object: new TextEncoder().encode(text),
-    format: 'content',
-  });
+/** Stores the commit text as it is: a signed payload must be exactly the bytes stored. */
+export function writeCommitText(store: ObjectStore, text: string): string {
+  return store.db.write('commit', new TextEncoder().encode(text));
 }

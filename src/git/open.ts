@@ -24,6 +24,12 @@ export interface OpenGitStoreOptions {
   readonly cacheDir: string;
   readonly depth?: number | undefined;
   readonly lockTimeoutMs?: number | undefined;
+  /**
+   * The caller owns the working copy by other means (it holds the repository's Lease, or runs
+   * with `controller.coordination: none` and its own cache directory): a lock left by another
+   * process — a restarted container is pid 1 again — is taken over (src/git/lock.ts).
+   */
+  readonly takeOverForeignLock?: boolean | undefined;
   readonly logScanLimit?: number | undefined;
   readonly deepenStep?: number | undefined;
   readonly author: { readonly name: string; readonly email: string };
@@ -172,7 +178,10 @@ export async function openGitStore(options: OpenGitStoreOptions): Promise<Opened
   const transport = await transportFor(options);
   const gitdir = gitdirFor(options.cacheDir, options.url);
   await fsp.mkdir(path.dirname(gitdir), { recursive: true });
-  const lock = await acquireLock(`${gitdir}.lock`, { timeoutMs: options.lockTimeoutMs ?? 0 });
+  const lock = await acquireLock(`${gitdir}.lock`, {
+    timeoutMs: options.lockTimeoutMs ?? 0,
+    takeOverForeign: options.takeOverForeignLock === true,
+  });
   const store = new IsoGitStore({
     url: transport.url,
     remoteName: transport.remoteName,
@@ -234,7 +243,13 @@ export function openGitStoreFromConfig(
     /** A repository's own `pushBranch` wins over `git.pushBranch`. */
     readonly pushBranch?: string | undefined;
   },
-  deps: { readonly cacheDir: string; readonly redactor: SecretRedactor; readonly cache?: object },
+  deps: {
+    readonly cacheDir: string;
+    readonly redactor: SecretRedactor;
+    readonly cache?: object;
+    /** See `OpenGitStoreOptions.takeOverForeignLock`. */
+    readonly takeOverForeignLock?: boolean;
+  },
 ): Promise<OpenedGitStore> {
   return openGitStore({
     url: repository.url,
@@ -254,5 +269,6 @@ export function openGitStoreFromConfig(
     signing: git.signing,
     redactor: deps.redactor,
     cache: deps.cache,
+    takeOverForeignLock: deps.takeOverForeignLock,
   });
 }

@@ -26,7 +26,8 @@ import {
   withSignature,
   writeCommitText,
 } from './objects.js';
-import { indexPack } from './pack-index.js';
+import { ObjectDb } from './object-db.js';
+import { PackIndexer, type PackIndexResult } from './pack-index.js';
 import { concatBytes } from './pkt-line.js';
 import {
   chooseCapabilities,
@@ -77,7 +78,6 @@ export interface IsoGitStoreOptions {
 
 /** Where the last sync put us: the remote head our local branch is built on. */
 const BASE_REF = 'refs/tagpilot/base';
-const READ_CONCURRENCY = 16;
 // Our local commits on top of the base: tagpilot makes one per cycle, a few if pushes failed.
 const MAX_UNPUSHED = 100;
 
@@ -90,7 +90,11 @@ export class IsoGitStore implements GitStore {
 
   constructor(options: IsoGitStoreOptions) {
     this.#o = options;
-    this.#objects = { gitdir: options.gitdir, cache: options.cache ?? {} };
+    this.#objects = {
+      gitdir: options.gitdir,
+      cache: options.cache ?? {},
+      db: new ObjectDb(options.gitdir),
+    };
     this.#host = options.remoteName;
     this.#http = options.http as Parameters<typeof git.fetch>[0]['http'];
   }
@@ -129,20 +133,34 @@ export class IsoGitStore implements GitStore {
     try {
       // Leftovers of a clone killed half-way (no base ref yet) are discarded; we hold the lock.
       await fsp.rm(gitdir, { recursive: true, force: true });
+      this.#objects.db.reset();
       await fsp.mkdir(gitdir, { recursive: true });
       await git.init({ fs, gitdir, bare: true, defaultBranch: this.#o.branch });
       await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });
-      const { pack, shallows } = await this.#remote('fetch', () =>
-        fetchPack({
-          http: this.#o.http,
-          url: this.#o.url,
-          want: head,
-          depth: this.#o.depth,
-          advertised: capabilities,
-          agent: this.#o.agent ?? 'tagpilot/0.1',
-        }),
-      );
-      const { idx, packSha } = indexPack(pack);
+      // The pack is indexed while it downloads (pack-index.ts); only its bytes and typed
+      // per-object tables are held, never the inflated objects.
+      const indexer = new PackIndexer();
+      let indexed: PackIndexResult;
+      let shallows: readonly string[];
+      try {
+        ({ shallows } = await this.#remote('fetch', () =>
+          fetchPack({
+            http: this.#o.http,
+            url: this.#o.url,
+            want: head,
+            depth: this.#o.depth,
+            advertised: capabilities,
+            agent: this.#o.agent ?? 'tagpilot/0.1',
+            onPack: (bytes) => {
+              indexer.push(bytes);
+            },
+          }),
+        ));
+        indexed = indexer.finish();
+      } finally {
+        indexer.close();
+      }
+      const { pack, idx, packSha } = indexed;
       const packDir = path.join(gitdir, 'objects', 'pack');
       await fsp.mkdir(packDir, { recursive: true });
       // Pack first, index last (renamed into place): an index never names a missing pack.
@@ -153,8 +171,10 @@ export class IsoGitStore implements GitStore {
       if (shallows.length > 0) {
         await fsp.writeFile(path.join(gitdir, 'shallow'), `${shallows.join('\n')}\n`);
       }
+      // The pack is already in memory: the object database takes it as it is.
+      this.#objects.db.addPack(`pack-${packSha}`, pack, idx);
       // The head must now be readable from the pack we indexed.
-      await git.readCommit({ fs, gitdir, oid: head, cache: this.#objects.cache });
+      this.#objects.db.readCommit(head);
       await this.#writeRef(`refs/remotes/origin/${this.#o.branch}`, head);
       await this.#writeRef(this.#branchRef, head);
       await this.#writeRef(BASE_REF, head);
@@ -170,6 +190,7 @@ export class IsoGitStore implements GitStore {
     const gitdir = this.#o.gitdir;
     if (fresh) {
       await fsp.rm(gitdir, { recursive: true, force: true });
+      this.#objects.db.reset();
       await fsp.mkdir(gitdir, { recursive: true });
       await git.init({ fs, gitdir, bare: true, defaultBranch: this.#o.branch });
       await git.addRemote({ fs, gitdir, remote: 'origin', url: this.#o.url, force: true });
@@ -199,47 +220,39 @@ export class IsoGitStore implements GitStore {
   }
 
   async readFiles(paths: readonly string[], commit?: string): Promise<readonly GitFile[]> {
-    const root = await this.#rootTree(commit ?? (await this.head()));
+    const root = this.#rootTree(commit ?? (await this.head()));
     const found: { path: string; oid: string; mode: string }[] = [];
     const seen = new Set<string>();
     for (const wanted of paths) {
       const clean = normalizeReadPath(wanted);
       const entry =
-        clean === ''
-          ? { oid: root, mode: '040000', type: 'tree' }
-          : await this.#lookup(root, clean);
+        clean === '' ? { oid: root, mode: '040000', type: 'tree' } : this.#lookup(root, clean);
       if (entry === undefined) continue;
       if (entry.type === 'tree')
-        await this.#walk(entry.oid, clean === '' ? '' : `${clean}/`, found, seen);
+        this.#walk(entry.oid, clean === '' ? '' : `${clean}/`, found, seen);
       else if (entry.type === 'blob' && !seen.has(clean)) {
         seen.add(clean);
         found.push({ path: clean, oid: entry.oid, mode: entry.mode });
       }
     }
-    const files: GitFile[] = new Array<GitFile>(found.length);
-    let next = 0;
-    // Bounded parallelism: blob reads hit the pack (cached) or loose files; never EMFILE.
-    const worker = async (): Promise<void> => {
-      while (next < found.length) {
-        const index = next++;
-        const item = found[index];
-        if (item === undefined) continue;
-        files[index] = { ...item, bytes: await this.#readBlob(item.oid) };
-      }
-    };
-    await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
-    return files;
+    // Memory lookups in the object database: no I/O per file, so no concurrency to bound.
+    return found.map((item) => ({ ...item, bytes: this.#readBlob(item.oid) }));
   }
 
-  async readFileAt(filePath: string, commit: string): Promise<GitFile | undefined> {
+  readFileAt(filePath: string, commit: string): Promise<GitFile | undefined> {
+    // Reads are memory lookups now; errors still reach the caller as a rejection.
+    return Promise.resolve().then(() => this.#fileAt(filePath, commit));
+  }
+
+  #fileAt(filePath: string, commit: string): GitFile | undefined {
     const clean = normalizeReadPath(filePath);
-    const entry = await this.#lookup(await this.#rootTree(commit), clean);
+    const entry = this.#lookup(this.#rootTree(commit), clean);
     if (entry?.type !== 'blob') return undefined;
     return {
       path: clean,
       oid: entry.oid,
       mode: entry.mode,
-      bytes: await this.#readBlob(entry.oid),
+      bytes: this.#readBlob(entry.oid),
     };
   }
 
@@ -247,7 +260,7 @@ export class IsoGitStore implements GitStore {
     return readLog(
       {
         objects: this.#objects,
-        lookup: (root, p) => this.#lookup(root, p),
+        lookup: (root, p) => Promise.resolve(this.#lookup(root, p)),
         deepen: (step) => this.#deepen(step),
         scanLimit: this.#o.logScanLimit ?? 2000,
         deepenStep: this.#o.deepenStep ?? 50,
@@ -261,13 +274,8 @@ export class IsoGitStore implements GitStore {
   async commit(writes: readonly FileWrite[], message: string): Promise<string> {
     if (writes.length === 0) throw new GitNothingToCommit('no files to write');
     const parent = await this.head();
-    const { commit: parentCommit } = await git.readCommit({
-      fs,
-      gitdir: this.#o.gitdir,
-      oid: parent,
-      cache: this.#objects.cache,
-    });
-    const { tree } = await editTree(this.#objects, parentCommit.tree, writes);
+    const parentCommit = this.#objects.db.readCommit(parent);
+    const { tree } = editTree(this.#objects, parentCommit.tree, writes);
     if (tree === parentCommit.tree) {
       throw new GitNothingToCommit(
         `the writes to ${writes.map((w) => w.path).join(', ')} leave the tree unchanged; no commit made`,
@@ -278,7 +286,9 @@ export class IsoGitStore implements GitStore {
     const committer: Signature = { ...(this.#o.committer ?? this.#o.author), timestamp };
     let text = formatCommit({ tree, parents: [parent], author, committer, message });
     if (this.#o.signer !== undefined) text = withSignature(text, await this.#o.signer.sign(text));
-    const oid = await writeCommitText(this.#objects, text);
+    const oid = writeCommitText(this.#objects, text);
+    // The commit's new objects become one pack (the push copies its entries as they are).
+    this.#objects.db.flush();
     await this.#writeRef(this.#branchRef, oid);
     return oid;
   }
@@ -314,7 +324,7 @@ export class IsoGitStore implements GitStore {
     const oldOid = forced ? (advertised.get(targetRef) ?? ZERO_OID) : base;
     if (oldOid === local) return;
 
-    const pack = await this.#packNewObjects(local, base);
+    const pack = this.#packNewObjects(local, base);
     const capabilities = chooseCapabilities(info.capabilities, this.#o.agent ?? 'tagpilot/0.1');
     const sideBand = capabilities.includes('side-band-64k');
     const body = receivePackRequest(
@@ -396,45 +406,23 @@ export class IsoGitStore implements GitStore {
   }
 
   /** The commits from `local` back to `base` and the objects their trees add. */
-  async #packNewObjects(local: string, base: string): Promise<Uint8Array> {
+  #packNewObjects(local: string, base: string): Uint8Array {
+    const db = this.#objects.db;
     const oids = new Set<string>();
     let oid = local;
     for (let count = 0; oid !== base; count++) {
       if (count >= MAX_UNPUSHED) {
         throw new GitProtocolError(`the local branch is not built on the synced head ${base}`);
       }
-      const { commit } = await git.readCommit({
-        fs,
-        gitdir: this.#o.gitdir,
-        oid,
-        cache: this.#objects.cache,
-      });
+      const commit = db.readCommit(oid);
       oids.add(oid);
-      const parent = commit.parent[0];
-      const parentTree =
-        parent === undefined
-          ? undefined
-          : (
-              await git.readCommit({
-                fs,
-                gitdir: this.#o.gitdir,
-                oid: parent,
-                cache: this.#objects.cache,
-              })
-            ).commit.tree;
-      await treeDiffObjects(this.#objects, commit.tree, parentTree, oids);
+      const parent = commit.parents[0];
+      const parentTree = parent === undefined ? undefined : db.readCommit(parent).tree;
+      treeDiffObjects(this.#objects, commit.tree, parentTree, oids);
       if (parent === undefined) break;
       oid = parent;
     }
-    const { packfile } = await git.packObjects({
-      fs,
-      gitdir: this.#o.gitdir,
-      oids: [...oids],
-      write: false,
-      cache: this.#objects.cache,
-    });
-    if (packfile === undefined) throw new GitProtocolError('isomorphic-git built no pack');
-    return packfile;
+    return db.packObjects(oids);
   }
 
   async #deepen(step: number): Promise<void> {
@@ -459,21 +447,12 @@ export class IsoGitStore implements GitStore {
     );
   }
 
-  async #rootTree(commit: string): Promise<string> {
-    const { commit: parsed } = await git.readCommit({
-      fs,
-      gitdir: this.#o.gitdir,
-      oid: commit,
-      cache: this.#objects.cache,
-    });
-    return parsed.tree;
+  #rootTree(commit: string): string {
+    return this.#objects.db.readCommit(commit).tree;
   }
 
   /** The entry at `filePath` under `root`, reading only the trees on the path. */
-  async #lookup(
-    root: string,
-    filePath: string,
-  ): Promise<{ oid: string; mode: string; type: string } | undefined> {
+  #lookup(root: string, filePath: string): { oid: string; mode: string; type: string } | undefined {
     let current: { oid: string; mode: string; type: string } = {
       oid: root,
       mode: '040000',
@@ -481,7 +460,7 @@ export class IsoGitStore implements GitStore {
     };
     for (const part of splitPath(filePath)) {
       if (current.type !== 'tree') return undefined;
-      const entries = await readTreeEntries(this.#objects, current.oid);
+      const entries = readTreeEntries(this.#objects, current.oid);
       const next = entries.find((entry) => entry.path === part);
       if (next === undefined) return undefined;
       current = next;
@@ -489,15 +468,15 @@ export class IsoGitStore implements GitStore {
     return current;
   }
 
-  async #walk(
+  #walk(
     tree: string,
     prefix: string,
     into: { path: string; oid: string; mode: string }[],
     seen: Set<string>,
-  ): Promise<void> {
-    for (const entry of await readTreeEntries(this.#objects, tree)) {
+  ): void {
+    for (const entry of readTreeEntries(this.#objects, tree)) {
       const full = `${prefix}${entry.path}`;
-      if (entry.type === 'tree') await this.#walk(entry.oid, `${full}/`, into, seen);
+      if (entry.type === 'tree') this.#walk(entry.oid, `${full}/`, into, seen);
       else if (entry.type === 'blob' && entry.mode !== MODE_SUBMODULE && !seen.has(full)) {
         seen.add(full);
         into.push({ path: full, oid: entry.oid, mode: entry.mode });
@@ -505,14 +484,11 @@ export class IsoGitStore implements GitStore {
     }
   }
 
-  async #readBlob(oid: string): Promise<Uint8Array> {
-    const { blob } = await git.readBlob({
-      fs,
-      gitdir: this.#o.gitdir,
-      oid,
-      cache: this.#objects.cache,
-    });
-    return blob;
+  #readBlob(oid: string): Uint8Array {
+    const object = this.#objects.db.read(oid);
+    if (object.type !== 'blob')
+      throw new GitProtocolError(`${oid} is a ${object.type}, not a blob`);
+    return object.data;
   }
 
   async #initialized(): Promise<boolean> {

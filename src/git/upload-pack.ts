@@ -6,7 +6,7 @@
  */
 import git from 'isomorphic-git';
 import { GitProtocolError } from './errors.js';
-import { concatBytes, FLUSH, pktLine, readPackets } from './pkt-line.js';
+import { concatBytes, FLUSH, pktLine } from './pkt-line.js';
 import type { GitHttpClient } from './types.js';
 
 export interface UploadPackOptions {
@@ -47,39 +47,90 @@ export function uploadPackRequest(options: Omit<UploadPackOptions, 'http' | 'url
 
 const decoder = new TextDecoder();
 
-/** Splits the reply into the shallow list and the pack bytes (side-band channel 1). */
-export function parseUploadPackReply(body: Uint8Array): UploadPackResult {
-  const shallows: string[] = [];
-  const pack: Uint8Array[] = [];
-  let inPack = false;
-  for (const packet of readPackets(body)) {
-    if (packet.data === undefined) continue;
-    if (!inPack) {
-      const line = decoder.decode(packet.data).trimEnd();
-      if (line.startsWith('shallow ')) shallows.push(line.slice('shallow '.length));
-      else if (line.startsWith('unshallow ')) continue;
-      else if (line === 'NAK' || line.startsWith('ACK ')) inPack = true;
+/**
+ * Reads the reply as it streams in: the shallow list and NAK/ACK, then the side-band-64k
+ * packets, handing channel 1 (the pack) to `onPack` chunk by chunk so the pack can be indexed
+ * while it downloads. pkt-lines may be split anywhere across chunks.
+ */
+export class UploadPackReplyReader {
+  readonly shallows: string[] = [];
+  #inPack = false;
+  #pending: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly onPack: (bytes: Uint8Array) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let buffer = chunk;
+    if (this.#pending.length > 0) {
+      buffer = concatBytes([this.#pending, chunk]);
+      this.#pending = new Uint8Array(0);
+    }
+    let at = 0;
+    while (at + 4 <= buffer.length) {
+      const length = packetLength(buffer, at);
+      if (length < 4) {
+        at += 4;
+        continue;
+      }
+      if (at + length > buffer.length) break;
+      this.#packet(buffer.subarray(at + 4, at + length));
+      at += length;
+    }
+    if (at < buffer.length) this.#pending = buffer.slice(at);
+  }
+
+  /** Call at the end of the body: checks that a pack came and nothing was cut off. */
+  finish(): void {
+    if (this.#pending.length > 0) throw new GitProtocolError('truncated pkt-line in the reply');
+    if (!this.#inPack) throw new GitProtocolError('the server sent no pack (no NAK/ACK)');
+  }
+
+  #packet(data: Uint8Array): void {
+    if (!this.#inPack) {
+      const line = decoder.decode(data).trimEnd();
+      if (line.startsWith('shallow ')) this.shallows.push(line.slice('shallow '.length));
+      else if (line.startsWith('unshallow ')) return;
+      else if (line === 'NAK' || line.startsWith('ACK ')) this.#inPack = true;
       else if (line.startsWith('ERR '))
         throw new GitProtocolError(`the server said: ${line.slice(4)}`);
       else
         throw new GitProtocolError(
           `unexpected upload-pack line ${JSON.stringify(line.slice(0, 80))}`,
         );
-      continue;
+      return;
     }
-    const band = packet.data[0];
-    if (band === 1) pack.push(packet.data.subarray(1));
+    const band = data[0];
+    if (band === 1) this.onPack(data.subarray(1));
     else if (band === 3) {
       throw new GitProtocolError(
-        `the server aborted the fetch: ${decoder.decode(packet.data.subarray(1)).trim()}`,
+        `the server aborted the fetch: ${decoder.decode(data.subarray(1)).trim()}`,
       );
     } else if (band !== 2) throw new GitProtocolError(`unknown side-band channel ${band}`);
   }
-  if (!inPack) throw new GitProtocolError('the server sent no pack (no NAK/ACK)');
-  return { pack: concatBytes(pack), shallows };
 }
 
-export async function fetchPack(options: UploadPackOptions): Promise<UploadPackResult> {
+const HEX = /^[0-9a-f]{4}$/i;
+
+function packetLength(buffer: Uint8Array, at: number): number {
+  const hex = decoder.decode(buffer.subarray(at, at + 4));
+  if (!HEX.test(hex))
+    throw new GitProtocolError(`malformed pkt-line length ${JSON.stringify(hex)}`);
+  return Number.parseInt(hex, 16);
+}
+
+/** Splits a whole reply into the shallow list and the pack bytes (side-band channel 1). */
+export function parseUploadPackReply(body: Uint8Array): UploadPackResult {
+  const pack: Uint8Array[] = [];
+  const reader = new UploadPackReplyReader((bytes) => pack.push(bytes));
+  reader.push(body);
+  reader.finish();
+  return { pack: concatBytes(pack), shallows: reader.shallows };
+}
+
+/** Posts the request and streams the pack into `onPack`; resolves with the shallow list. */
+export async function fetchPack(
+  options: UploadPackOptions & { readonly onPack: (bytes: Uint8Array) => void },
+): Promise<{ readonly shallows: readonly string[] }> {
   const body = uploadPackRequest(options);
   const response = await options.http.request({
     url: `${options.url.replace(/\/+$/, '')}/git-upload-pack`,
@@ -91,11 +142,14 @@ export async function fetchPack(options: UploadPackOptions): Promise<UploadPackR
     },
     body: [body],
   });
-  const parts: Uint8Array[] = [];
-  for await (const part of response.body) parts.push(part);
   if (response.statusCode !== 200) {
+    // Drained, so the connection can be reused.
+    for await (const _part of response.body) continue;
     // The same error isomorphic-git raises, so remote-errors.ts maps both alike.
     throw new git.Errors.HttpError(response.statusCode, response.statusMessage, '');
   }
-  return parseUploadPackReply(concatBytes(parts));
+  const reader = new UploadPackReplyReader(options.onPack);
+  for await (const part of response.body) reader.push(part);
+  reader.finish();
+  return { shallows: reader.shallows };
 }

@@ -111,4 +111,46 @@ describe('gitdir lock between processes', () => {
       (e: unknown) => e instanceof GitLockHeld && /pid 999999999 on elsewhere/.test(e.message),
     );
   });
+
+  it('an owner (Lease held, or its own cache dir) takes over a lock from "pid 1, another hostname"', async () => {
+    const lockPath = path.join(dir, 'e.lock');
+    const foreign = {
+      pid: 1,
+      hostname: 'tagpilot-7d9f-old',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      id: 'f00d',
+    };
+    await writeFile(lockPath, JSON.stringify(foreign));
+    await assert.rejects(acquireLock(lockPath), GitLockHeld, 'without ownership it stays refused');
+    const lock = await acquireLock(lockPath, { takeOverForeign: true, processId: 'me' });
+    const content = JSON.parse(await readFile(lockPath, 'utf8')) as { pid: number; id: string };
+    assert.deepEqual([content.pid, content.id], [process.pid, 'me']);
+    await lock.release();
+  });
+
+  it('a restarted container (same pid and hostname, another id) takes its own old lock over', async () => {
+    const lockPath = path.join(dir, 'f.lock');
+    await writeFile(
+      lockPath,
+      JSON.stringify({
+        pid: 1,
+        hostname: 'pod-a',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        id: 'before-restart',
+      }),
+    );
+    const options = { pid: 1, hostname: 'pod-a', isAlive: () => true, processId: 'after-restart' };
+    await assert.rejects(acquireLock(lockPath, options), GitLockHeld);
+    const lock = await acquireLock(lockPath, { ...options, takeOverForeign: true });
+    await lock.release();
+  });
+
+  it('never takes over from another live process on this host, even as an owner', async () => {
+    const lockPath = path.join(dir, 'g.lock');
+    const { child, line } = startHolder(lockPath);
+    assert.equal(await line, 'locked');
+    await assert.rejects(acquireLock(lockPath, { takeOverForeign: true }), GitLockHeld);
+    child.stdin.end();
+    assert.equal(await exited(child), 0);
+  });
 });

@@ -5,6 +5,7 @@ import { concatBytes, FLUSH, pktLine } from '../../src/git/pkt-line.js';
 import {
   canFetchDirectly,
   parseUploadPackReply,
+  UploadPackReplyReader,
   uploadPackRequest,
 } from '../../src/git/upload-pack.js';
 
@@ -52,6 +53,34 @@ describe('upload-pack exchange', () => {
     const result = parseUploadPackReply(reply);
     assert.deepEqual(result.shallows, [OID]);
     assert.equal(new TextDecoder().decode(result.pack), 'PACK-rest');
+  });
+
+  it('streams the pack out as the reply arrives, pkt-lines split anywhere', () => {
+    const reply = concatBytes([
+      pktLine(`shallow ${OID}\n`),
+      FLUSH,
+      pktLine('NAK\n'),
+      band(1, 'PACK'),
+      band(2, 'progress\r'),
+      band(1, '-one'),
+      band(1, '-two'),
+      FLUSH,
+    ]);
+    for (const size of [1, 3, 5, 64]) {
+      const pack: string[] = [];
+      const reader = new UploadPackReplyReader((bytes) =>
+        pack.push(new TextDecoder().decode(bytes)),
+      );
+      for (let at = 0; at < reply.length; at += size) reader.push(reply.subarray(at, at + size));
+      reader.finish();
+      assert.equal(pack.join(''), 'PACK-one-two', `chunks of ${size}`);
+      assert.deepEqual(reader.shallows, [OID]);
+    }
+    const cut = new UploadPackReplyReader(() => undefined);
+    cut.push(reply.subarray(0, reply.length - 7));
+    assert.throws(() => {
+      cut.finish();
+    }, GitProtocolError);
   });
 
   it('turns ERR lines and channel 3 into GitProtocolError with the server text', () => {

@@ -15,6 +15,11 @@ export const repositorySchema = z
      * requests): it is always `branch`'s head plus tagpilot's one commit.
      */
     pushBranch: z.string().min(1).optional(),
+    /**
+     * Namespaces this repository's manifests may deploy to: only there are live workloads'
+     * imagePullSecrets used for its scans (`cluster.credentials.fromImagePullSecrets`). None when unset.
+     */
+    namespaces: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

@@ -18,6 +18,13 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
   GIT_AUTHOR_EMAIL: 'person@example.test',
   GIT_COMMITTER_NAME: 'Test Person',
   GIT_COMMITTER_EMAIL: 'person@example.test',
+  // No background `git gc --auto` / maintenance: above ~6,700 loose objects it forks a
+  // detached gc that races the helper's clean-up of its work tree (issue 14).
+  GIT_CONFIG_COUNT: '2',
+  GIT_CONFIG_KEY_0: 'gc.auto',
+  GIT_CONFIG_VALUE_0: '0',
+  GIT_CONFIG_KEY_1: 'maintenance.auto',
+  GIT_CONFIG_VALUE_1: 'false',
 };
 
 export async function gitCli(args: readonly string[], cwd?: string): Promise<string> {
