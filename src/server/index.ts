@@ -135,6 +135,7 @@ export async function startServers(
   };
 }
 
+export { forgeCommitUrl } from './forge-link.js';
 export { gitRepositoryKey } from './git-url.js';
 export { imageRepository, imageRepositoryOf } from './image-name.js';
 export { secretPath } from './verify.js';

@@ -12,7 +12,7 @@ export function Badge({ value }: { value: string }) {
 
 /** Who or what holds a slot, after its state's badge. */
 export function StateDetail({ workload: w }: { workload: WorkloadStatus }) {
-  if (w.state === 'held' && w.hold) return <> rolled back in {shortSha(w.hold.commit)}</>;
+  if (w.state === 'held' && w.hold?.commit) return <> rolled back in {shortSha(w.hold.commit)}</>;
   if (w.state === 'locked' && w.lock?.by) return <> by {w.lock.by}</>;
   return null;
 }
