@@ -13,7 +13,13 @@ const WHITE = '#ffffff';
 
 function luminance(hex: string): number {
   const value = hex.replace('#', '');
-  const full = value.length === 3 ? [...value].map((c) => c + c).join('') : value;
+  const full =
+    value.length === 3
+      ? value
+          .split('')
+          .map((c) => c + c)
+          .join('')
+      : value;
   const [r = 0, g = 0, b = 0] = [0, 2, 4].map((i) => {
     const channel = Number.parseInt(full.slice(i, i + 2), 16) / 255;
     return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
