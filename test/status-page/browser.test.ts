@@ -56,7 +56,7 @@ describe('status page in Chromium', () => {
     await page.goto(demo.pageUrl);
     const repository = page.getByRole('region', { name: new RegExp(`^${REPOSITORY_NAME}`) });
     await repository.getByRole('heading', { level: 2 }).waitFor();
-    const [last] = demo.source.report().repositories[0]?.commits ?? [];
+    const [last] = (await demo.status()).repositories[0]?.commits ?? [];
     assert.ok(last, 'the first cycle committed');
     assert.match(last.subject, /update api to 1\.4\.3, worker to 2\.0\.1/);
     const commits = repository.getByRole('table');

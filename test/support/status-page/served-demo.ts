@@ -8,7 +8,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configSchema } from '../../../src/config/schema.js';
-import { startServers, type RunningServers } from '../../../src/server/index.js';
+import {
+  startServers,
+  statusReportSchema,
+  type RunningServers,
+  type StatusReport,
+} from '../../../src/server/index.js';
 import { distribution } from '../../../src/server/webhooks/distribution.js';
 import { createLogger, SecretRedactor } from '../../../src/telemetry/index.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
@@ -25,6 +30,8 @@ export interface ServedDemo {
   readonly servers: RunningServers;
   /** The status page's address. */
   readonly pageUrl: string;
+  /** The status API's report now. */
+  status(): Promise<StatusReport>;
   /** Posts a signed registry notification naming `repository` (`acme/api`), as the registry would. */
   notify(repository: string, id: string): Promise<number>;
   stop(): Promise<void>;
@@ -97,6 +104,10 @@ export async function startServedDemo(options: ServedDemoOptions = {}): Promise<
       source,
       servers: running,
       pageUrl: `${running.health.url}/status/`,
+      async status() {
+        const response = await fetch(`${running.health.url}/api/v1/status`);
+        return statusReportSchema.parse(await response.json());
+      },
       async notify(repository, id) {
         const sample = distribution.sender?.sample({
           kind: 'image',
